@@ -1,0 +1,294 @@
+package captcha
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"hash/maphash"
+	"sync"
+	"time"
+)
+
+// ErrStoreFull is returned by MemoryStore.Spend when it holds as many
+// unexpired spent tokens as it may: refusing keeps tokens single-use.
+var ErrStoreFull = errors.New("captcha: memory store full")
+
+// memoryShards spreads keys over independent locks.
+const memoryShards = 16
+
+// MemoryStore is the default in-process Store. It is bounded: it keeps at
+// most a fixed number of live challenges (default 100,000); when a new one
+// would exceed that, it first drops expired challenges and then evicts the
+// challenge closest to expiry (with equal lifetimes, the oldest). Spent
+// tokens are bounded the same way, except that an unexpired spent token is
+// never evicted (Spend fails with ErrStoreFull instead).
+//
+// A MemoryStore is safe for concurrent use. Its zero value is not usable;
+// create one with NewMemoryStore.
+type MemoryStore struct {
+	seed   maphash.Seed
+	shards [memoryShards]memoryShard
+}
+
+type memoryShard struct {
+	mu         sync.Mutex
+	challenges map[string]*memoryEntry
+	byExpiry   expiryHeap
+	max        int
+	spent      map[string]*memoryEntry
+	spentHeap  expiryHeap
+	maxSpent   int
+	seq        uint64 // insertion counter: breaks ties between equal expiry times
+}
+
+func (sh *memoryShard) nextSeq() uint64 {
+	sh.seq++
+	return sh.seq
+}
+
+type memoryEntry struct {
+	key     string
+	c       *Challenge // nil for spent tokens
+	expires time.Time
+	seq     uint64
+	index   int
+}
+
+// MemoryOption configures a MemoryStore.
+type MemoryOption func(*memoryConfig)
+
+type memoryConfig struct {
+	maxChallenges int
+	maxTokens     int
+}
+
+// WithMaxChallenges bounds the live challenges a MemoryStore keeps
+// (default 100,000; values below 16 count as 16).
+func WithMaxChallenges(n int) MemoryOption { return func(c *memoryConfig) { c.maxChallenges = n } }
+
+// WithMaxSpentTokens bounds the unexpired spent tokens a MemoryStore keeps
+// (default 100,000; values below 16 count as 16).
+func WithMaxSpentTokens(n int) MemoryOption { return func(c *memoryConfig) { c.maxTokens = n } }
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
+	var cfg memoryConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.maxChallenges <= 0 {
+		cfg.maxChallenges = 100_000
+	}
+	if cfg.maxTokens <= 0 {
+		cfg.maxTokens = 100_000
+	}
+	cfg.maxChallenges = max(cfg.maxChallenges, memoryShards)
+	cfg.maxTokens = max(cfg.maxTokens, memoryShards)
+	s := &MemoryStore{seed: maphash.MakeSeed()}
+	for i := range s.shards {
+		sh := &s.shards[i]
+		sh.challenges = make(map[string]*memoryEntry)
+		sh.spent = make(map[string]*memoryEntry)
+		// Floor division keeps the total at or under the configured cap.
+		sh.max = cfg.maxChallenges / memoryShards
+		sh.maxSpent = cfg.maxTokens / memoryShards
+	}
+	return s
+}
+
+func (s *MemoryStore) shardIndex(key string) int {
+	return int(maphash.String(s.seed, key) % memoryShards)
+}
+
+func (s *MemoryStore) shard(key string) *memoryShard {
+	return &s.shards[s.shardIndex(key)]
+}
+
+// Len returns the number of challenges held, expired ones included until
+// they are dropped.
+func (s *MemoryStore) Len() int {
+	n := 0
+	for i := range s.shards {
+		sh := &s.shards[i]
+		sh.mu.Lock()
+		n += len(sh.challenges)
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+// Put implements Store.
+func (s *MemoryStore) Put(ctx context.Context, c *Challenge) error {
+	sh := s.shard(c.ID)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if _, ok := sh.challenges[c.ID]; ok {
+		return ErrExists
+	}
+	sh.makeRoom(c.Created)
+	sh.insert(c.clone())
+	return nil
+}
+
+// makeRoom drops expired challenges and, at the cap, the one closest to
+// expiry.
+func (sh *memoryShard) makeRoom(now time.Time) {
+	for len(sh.byExpiry) > 0 && !sh.byExpiry[0].expires.After(now) {
+		sh.remove(sh.byExpiry[0])
+	}
+	for len(sh.challenges) >= sh.max && len(sh.byExpiry) > 0 {
+		sh.remove(sh.byExpiry[0])
+	}
+}
+
+func (sh *memoryShard) insert(c *Challenge) {
+	e := &memoryEntry{key: c.ID, c: c, expires: c.Expires, seq: sh.nextSeq()}
+	sh.challenges[c.ID] = e
+	heap.Push(&sh.byExpiry, e)
+}
+
+func (sh *memoryShard) remove(e *memoryEntry) {
+	delete(sh.challenges, e.key)
+	heap.Remove(&sh.byExpiry, e.index)
+}
+
+// live returns the entry for id, deleting it and returning ErrExpired when
+// its time ran out.
+func (sh *memoryShard) live(id string, now time.Time) (*memoryEntry, error) {
+	e, ok := sh.challenges[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	if !now.Before(e.expires) {
+		sh.remove(e)
+		return nil, ErrExpired
+	}
+	return e, nil
+}
+
+// Get implements Store.
+func (s *MemoryStore) Get(ctx context.Context, id string, now time.Time) (*Challenge, error) {
+	sh := s.shard(id)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e, err := sh.live(id, now)
+	if err != nil {
+		return nil, err
+	}
+	return e.c.clone(), nil
+}
+
+// Attempt implements Store.
+func (s *MemoryStore) Attempt(ctx context.Context, id string, d Digest, now time.Time) (AttemptResult, error) {
+	sh := s.shard(id)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e, err := sh.live(id, now)
+	if err != nil {
+		return AttemptResult{}, err
+	}
+	c := e.c
+	res := AttemptResult{Match: c.MatchDigest(d), Kind: c.Kind, Lang: c.Lang, Screen: c.Screen}
+	if res.Match == MatchAnswer {
+		sh.remove(e)
+		return res, nil
+	}
+	c.Attempts++
+	res.AttemptsLeft = c.MaxAttempts - c.Attempts
+	if res.AttemptsLeft <= 0 {
+		res.AttemptsLeft = 0
+		sh.remove(e)
+		return res, ErrTooManyAttempts
+	}
+	return res, nil
+}
+
+// Refresh implements Store.
+func (s *MemoryStore) Refresh(ctx context.Context, oldID string, next *Challenge, maxRefreshes int, now time.Time) error {
+	// Lock both shards in a fixed order so concurrent refreshes cannot
+	// deadlock.
+	ia, ib := s.shardIndex(oldID), s.shardIndex(next.ID)
+	a, b := &s.shards[ia], &s.shards[ib]
+	if a == b {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+	} else {
+		first, second := a, b
+		if ib < ia {
+			first, second = b, a
+		}
+		first.mu.Lock()
+		defer first.mu.Unlock()
+		second.mu.Lock()
+		defer second.mu.Unlock()
+	}
+	old, err := a.live(oldID, now)
+	if err != nil {
+		return err
+	}
+	if _, ok := b.challenges[next.ID]; ok {
+		return ErrExists
+	}
+	if old.c.Refreshes+1 > maxRefreshes {
+		return ErrRefreshLimit
+	}
+	n := next.clone()
+	n.Screen = old.c.Screen
+	n.Refreshes = old.c.Refreshes + 1
+	next.Screen, next.Refreshes = n.Screen, n.Refreshes
+	a.remove(old)
+	b.makeRoom(now)
+	b.insert(n)
+	return nil
+}
+
+// Spend implements Store.
+func (s *MemoryStore) Spend(ctx context.Context, nonce string, expires, now time.Time) (bool, error) {
+	sh := s.shard(nonce)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	for len(sh.spentHeap) > 0 && !sh.spentHeap[0].expires.After(now) {
+		e := sh.spentHeap[0]
+		delete(sh.spent, e.key)
+		heap.Remove(&sh.spentHeap, e.index)
+	}
+	if _, ok := sh.spent[nonce]; ok {
+		return false, nil
+	}
+	if len(sh.spent) >= sh.maxSpent {
+		return false, ErrStoreFull
+	}
+	e := &memoryEntry{key: nonce, expires: expires, seq: sh.nextSeq()}
+	sh.spent[nonce] = e
+	heap.Push(&sh.spentHeap, e)
+	return true, nil
+}
+
+// expiryHeap orders entries by expiry, then by insertion.
+type expiryHeap []*memoryEntry
+
+func (h expiryHeap) Len() int { return len(h) }
+func (h expiryHeap) Less(i, j int) bool {
+	if h[i].expires.Equal(h[j].expires) {
+		return h[i].seq < h[j].seq
+	}
+	return h[i].expires.Before(h[j].expires)
+}
+func (h expiryHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+func (h *expiryHeap) Push(x any) {
+	e := x.(*memoryEntry)
+	e.index = len(*h)
+	*h = append(*h, e)
+}
+func (h *expiryHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	e.index = -1
+	return e
+}
