@@ -173,7 +173,12 @@ func (s *Service) serveVerify(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, VerifyJSON{OK: true, Token: res.Token})
+	tok, err := s.Token(res)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, VerifyJSON{OK: true, Token: tok})
 }
 
 func (s *Service) serveMedia(w http.ResponseWriter, r *http.Request) {

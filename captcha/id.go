@@ -29,8 +29,7 @@ func ValidID(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+		if !urlSafe[s[i]] {
 			return false
 		}
 	}
@@ -52,3 +51,11 @@ func base64Index(c byte) byte {
 	}
 	return 63
 }
+
+// urlSafe marks the bytes of the base64url alphabet.
+var urlSafe = func() (t [256]bool) {
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" {
+		t[c] = true
+	}
+	return t
+}()

@@ -1,7 +1,6 @@
 package captcha
 
 import (
-	"container/heap"
 	"context"
 	"errors"
 	"hash/maphash"
@@ -144,12 +143,12 @@ func (sh *memoryShard) makeRoom(now time.Time) {
 func (sh *memoryShard) insert(c *Challenge) {
 	e := &memoryEntry{key: c.ID, c: c, expires: c.Expires, seq: sh.nextSeq()}
 	sh.challenges[c.ID] = e
-	heap.Push(&sh.byExpiry, e)
+	sh.byExpiry.push(e)
 }
 
 func (sh *memoryShard) remove(e *memoryEntry) {
 	delete(sh.challenges, e.key)
-	heap.Remove(&sh.byExpiry, e.index)
+	sh.byExpiry.remove(e.index)
 }
 
 // live returns the entry for id, deleting it and returning ErrExpired when
@@ -250,7 +249,7 @@ func (s *MemoryStore) Spend(ctx context.Context, nonce string, expires, now time
 	for len(sh.spentHeap) > 0 && !sh.spentHeap[0].expires.After(now) {
 		e := sh.spentHeap[0]
 		delete(sh.spent, e.key)
-		heap.Remove(&sh.spentHeap, e.index)
+		sh.spentHeap.remove(e.index)
 	}
 	if _, ok := sh.spent[nonce]; ok {
 		return false, nil
@@ -260,35 +259,78 @@ func (s *MemoryStore) Spend(ctx context.Context, nonce string, expires, now time
 	}
 	e := &memoryEntry{key: nonce, expires: expires, seq: sh.nextSeq()}
 	sh.spent[nonce] = e
-	heap.Push(&sh.spentHeap, e)
+	sh.spentHeap.push(e)
 	return true, nil
 }
 
-// expiryHeap orders entries by expiry, then by insertion.
+// expiryHeap is a binary min-heap of entries ordered by expiry, then by
+// insertion. It is written out for its one element type because
+// container/heap's interface calls cost more than the store's other work.
 type expiryHeap []*memoryEntry
 
-func (h expiryHeap) Len() int { return len(h) }
-func (h expiryHeap) Less(i, j int) bool {
-	if h[i].expires.Equal(h[j].expires) {
-		return h[i].seq < h[j].seq
+func (h expiryHeap) less(i, j int) bool {
+	a, b := h[i], h[j]
+	if a.expires.Equal(b.expires) {
+		return a.seq < b.seq
 	}
-	return h[i].expires.Before(h[j].expires)
+	return a.expires.Before(b.expires)
 }
-func (h expiryHeap) Swap(i, j int) {
+
+func (h expiryHeap) swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
 	h[i].index = i
 	h[j].index = j
 }
-func (h *expiryHeap) Push(x any) {
-	e := x.(*memoryEntry)
+
+func (h expiryHeap) up(j int) {
+	for j > 0 {
+		i := (j - 1) / 2
+		if !h.less(j, i) {
+			break
+		}
+		h.swap(i, j)
+		j = i
+	}
+}
+
+// down sifts element i down and reports whether it moved.
+func (h expiryHeap) down(i int) bool {
+	start, n := i, len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		j := l
+		if r := l + 1; r < n && h.less(r, l) {
+			j = r
+		}
+		if !h.less(j, i) {
+			break
+		}
+		h.swap(i, j)
+		i = j
+	}
+	return i > start
+}
+
+func (h *expiryHeap) push(e *memoryEntry) {
 	e.index = len(*h)
 	*h = append(*h, e)
+	h.up(e.index)
 }
-func (h *expiryHeap) Pop() any {
+
+func (h *expiryHeap) remove(i int) {
 	old := *h
-	e := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
+	n := len(old) - 1
+	if i != n {
+		old.swap(i, n)
+	}
+	e := old[n]
+	old[n] = nil
+	*h = old[:n]
+	if i != n && !h.down(i) {
+		h.up(i)
+	}
 	e.index = -1
-	return e
 }

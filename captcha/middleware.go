@@ -1,6 +1,7 @@
 package captcha
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -63,7 +64,9 @@ func (s *Service) Require(opts ...RequireOption) func(http.Handler) http.Handler
 	for _, o := range opts {
 		o(&cfg)
 	}
-	WithFormFields("tollgate_id", "tollgate_answer", "tollgate_token")(&cfg)
+	cfg.idField = cmp.Or(cfg.idField, "tollgate_id")
+	cfg.answerField = cmp.Or(cfg.answerField, "tollgate_answer")
+	cfg.tokenField = cmp.Or(cfg.tokenField, "tollgate_token")
 	if cfg.onError == nil {
 		cfg.onError = func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, err) }
 	}
@@ -100,7 +103,5 @@ func (s *Service) CheckRequest(w http.ResponseWriter, r *http.Request, idField, 
 	if err != nil {
 		return TokenClaims{}, err
 	}
-	// The token was made for later requests; this request is already
-	// verified, so spend it now rather than leave it usable.
-	return s.VerifyToken(r.Context(), res.Token)
+	return TokenClaims{Screen: res.Screen, Kind: res.Kind, Expires: s.cfg.clock.Now()}, nil
 }

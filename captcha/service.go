@@ -39,11 +39,9 @@ type Issued struct {
 	RefreshesLeft int       `json:"refreshesLeft"`
 }
 
-// Result is what a successful Verify returns.
+// Result is what a successful Verify returns. Pass it to Service.Token for
+// a verification token that a later request can present.
 type Result struct {
-	// Token is a signed, single-use verification token for later requests
-	// (see Service.VerifyToken).
-	Token string
 	// Screen, Kind and Lang describe the solved challenge.
 	Screen string
 	Kind   Kind
@@ -296,7 +294,7 @@ func (s *Service) Refresh(ctx context.Context, oldID string, kind Kind, lang str
 }
 
 // Verify judges an answer to challenge id. On success the challenge is gone
-// (single use) and the Result carries a verification token. Otherwise the
+// (single use); Service.Token turns the Result into a token. Otherwise the
 // error tells why: ErrInvalidID, ErrNotFound, ErrExpired, a
 // *WrongAnswerError (ErrWrongAnswer, and ErrDecoyAnswer for a decoy) while
 // attempts remain, ErrTooManyAttempts after the last one, or ErrStore.
@@ -326,14 +324,10 @@ func (s *Service) Verify(ctx context.Context, id, answer string) (Result, error)
 		return Result{}, werr
 	}
 	s.media.drop(id)
-	tok, err := s.newToken(res.Screen, res.Kind, now)
-	if err != nil {
-		return Result{}, err
-	}
 	if s.cfg.onEvent != nil {
 		s.emit(ctx, Event{Type: "challenge.solved", Time: now, ChallengeID: id, Screen: res.Screen, Kind: res.Kind, Lang: res.Lang})
 	}
-	return Result{Token: tok, Screen: res.Screen, Kind: res.Kind, Lang: res.Lang}, nil
+	return Result{Screen: res.Screen, Kind: res.Kind, Lang: res.Lang}, nil
 }
 
 // Media returns the encoded media of a live challenge at a scale (1, or 2
@@ -372,4 +366,19 @@ func (s *Service) emit(ctx context.Context, e Event) {
 	if s.cfg.onEvent != nil {
 		s.cfg.onEvent(ctx, e)
 	}
+}
+
+// puzzleFor renders a live challenge again from its seed, answers included.
+// It is exported only to tests and to builds with the tollgate_testhook tag
+// (see testhook.go): never to the library's users.
+func (s *Service) puzzleFor(ctx context.Context, id string) (*Puzzle, error) {
+	c, err := s.cfg.store.Get(ctx, id, s.cfg.clock.Now())
+	if err != nil {
+		return nil, wrapStore(err)
+	}
+	_, g, err := s.kind(c.Kind)
+	if err != nil {
+		return nil, err
+	}
+	return g.Generate(ctx, Request{Seed: s.seedFor(id), Lang: c.Lang, Scale: 1})
 }

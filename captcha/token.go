@@ -32,6 +32,14 @@ type TokenClaims struct {
 	Expires time.Time
 }
 
+// Token issues a signed, single-use verification token for a solved
+// challenge: a later request presents it (form field "tollgate_token" with
+// Require, or VerifyToken) instead of the answer. It expires after
+// WithTokenTTL (default 2 minutes) and is bound to the solved screen.
+func (s *Service) Token(res Result) (string, error) {
+	return s.newToken(res.Screen, res.Kind, s.cfg.clock.Now())
+}
+
 func (s *Service) newToken(screen string, kind Kind, now time.Time) (string, error) {
 	var buf [tokenMaxBytes]byte
 	if len(kind) > tokenMaxKind {

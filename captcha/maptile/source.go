@@ -1,0 +1,143 @@
+package maptile
+
+import (
+	"context"
+	"math/rand/v2"
+)
+
+// MapSource supplies the streets, areas and places of one challenge map. The
+// Renderer asks it for a map of the image's layout size (at scale 1) and
+// draws the result in its own style, invents every name it shows, marks one
+// place and writes the prompt.
+//
+// Map must be deterministic: the same rng state and size give the same Map,
+// so that a challenge renders identically on every server. rng is the only
+// randomness a source may use; it must not be retained after Map returns.
+// Implementations must be safe for concurrent use.
+type MapSource interface {
+	Map(ctx context.Context, rng *rand.Rand, width, height float64) (*Map, error)
+}
+
+// RealNames is implemented by map sources whose data carries real place and
+// street names. The Renderer never uses a name for which IsRealName reports
+// true, so an invented answer cannot be looked up in the source's own data.
+type RealNames interface {
+	IsRealName(name string) bool
+}
+
+// Map is the content of one map image in layout pixels (see Point). Features
+// may extend beyond the image; the Renderer clips them.
+type Map struct {
+	// Water, when true, paints the background as water instead of land
+	// (for a view that is mostly sea); land then comes from AreaLand areas.
+	Water bool
+	// Areas are filled polygons: land use, water, buildings.
+	Areas []Area
+	// Lines are roads, railways and waterways.
+	Lines []Line
+	// Places are points of interest that may be labelled and marked.
+	Places []Place
+	// Attribution is drawn in the bottom-right corner of every image made
+	// from this map, such as "© OpenStreetMap contributors".
+	Attribution string
+}
+
+// AreaKind says how an Area is painted.
+type AreaKind uint8
+
+// Kinds of Area, painted in this order (buildings last).
+const (
+	AreaLand AreaKind = iota
+	AreaResidential
+	AreaCommercial
+	AreaIndustrial
+	AreaSchool
+	AreaHospital
+	AreaParking
+	AreaPlaza
+	AreaGrass
+	AreaPark
+	AreaForest
+	AreaPitch
+	AreaWater
+	AreaBuilding
+	numAreaKinds
+)
+
+// Area is a filled polygon. Rings[0] is the outline; further rings are holes.
+// Rings are implicitly closed and may wind either way.
+type Area struct {
+	Kind  AreaKind
+	Rings [][]Point
+	// Name is the area's real name, if any. The Renderer does not draw it;
+	// it only keeps invented names from colliding with it.
+	Name string
+}
+
+// LineKind says how a Line is painted.
+type LineKind uint8
+
+// Kinds of Line, from the least to the most important road, then railways
+// and waterways.
+const (
+	LinePath LineKind = iota
+	LineService
+	LineResidential
+	LineTertiary
+	LineSecondary
+	LinePrimary
+	LineMotorway
+	LineRail
+	LineStream
+	LineRiver
+	numLineKinds
+)
+
+// isRoad reports whether k is a road a car can use and so can carry a
+// street-name label.
+func (k LineKind) isRoad() bool { return k >= LineResidential && k <= LineMotorway }
+
+// Line is a polyline feature.
+type Line struct {
+	Kind   LineKind
+	Points []Point
+	// Tunnel lines are drawn faded.
+	Tunnel bool
+	// Name is the line's real name, if any (see Area.Name).
+	Name string
+}
+
+// PlaceKind is the category of a Place, which picks its icon, its label
+// colour and the kind word of its invented name ("… Station", "…역").
+type PlaceKind uint8
+
+// Kinds of Place.
+const (
+	PlaceCafe PlaceKind = iota
+	PlaceRestaurant
+	PlaceBakery
+	PlaceStation
+	PlaceSchool
+	PlaceMarket
+	PlaceStore
+	PlacePark
+	PlaceHospital
+	PlacePharmacy
+	PlaceLibrary
+	PlaceMuseum
+	PlaceHotel
+	PlacePostOffice
+	PlaceChurch
+	numPlaceKinds
+)
+
+// Place is a point of interest.
+type Place struct {
+	Kind PlaceKind
+	At   Point
+	// Building is the index in Map.Areas of the building the place is in,
+	// or -1. Only places in a building can be marked by highlighting it.
+	Building int
+	// Name is the place's real name, if any (see Area.Name).
+	Name string
+}
