@@ -18,6 +18,7 @@ import (
 //	POST {prefix}/challenge/{id}/refresh new challenge on the same screen: body as for create
 //	POST {prefix}/challenge/{id}/verify  body {"answer":"..."}; success returns a token
 //	GET  {prefix}/media/{id}             the image or audio; ?scale=2 for high-DPI images
+//	GET  {prefix}/static/widget.js       the browser widget (and widget.css)
 //
 // Request bodies are JSON objects, decoded strictly (unknown fields and
 // trailing data are errors) and limited in size (WithMaxBodyBytes). A
@@ -37,6 +38,7 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("POST "+p+"/challenge/{id}/refresh", s.serveRefresh)
 	mux.HandleFunc("POST "+p+"/challenge/{id}/verify", s.serveVerify)
 	mux.HandleFunc("GET "+p+"/media/{id}", s.serveMedia)
+	mux.Handle("GET "+p+"/static/", s.serveStatic(p))
 	return mux
 }
 

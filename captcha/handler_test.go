@@ -224,3 +224,17 @@ func TestAcceptLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestStatic(t *testing.T) {
+	h := newHarness(t)
+	api := h.svc.Handler()
+	for path, ctype := range map[string]string{"/tollgate/static/widget.js": "text/javascript", "/tollgate/static/widget.css": "text/css"} {
+		rec := do(t, api, "GET", path, "")
+		if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), ctype) || rec.Body.Len() == 0 {
+			t.Errorf("GET %s = %d %q (%d bytes), want 200 %s", path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.Len(), ctype)
+		}
+	}
+	if rec := do(t, api, "GET", "/tollgate/static/", ""); rec.Code != 404 {
+		t.Errorf("GET static dir = %d, want 404", rec.Code)
+	}
+}

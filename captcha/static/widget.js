@@ -1,0 +1,1 @@
+/* tollgate widget: built by the showcase issue */
