@@ -1,0 +1,240 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/tollgate/tollgate/captcha"
+)
+
+// CaptchaStore is a captcha.Store in Redis, shared by every server that
+// uses the same Redis and prefix: a challenge issued by one server verifies
+// on any other, attempts count across all of them, and a token is spent
+// once across all of them.
+//
+// Attempt, Refresh, Get and Put are each one Lua script (EVALSHA, one round
+// trip), so they are atomic: of concurrent correct answers exactly one
+// succeeds, and no wrong answer is lost. Digests are compared inside the
+// script. That comparison is not constant-time, but it need not be: the
+// digests are HMACs under the server's secret, which an attacker can
+// neither choose nor compute, so timing tells nothing useful. Spend is one
+// SET NX PX.
+//
+// Expiry decisions use the times the callers pass, exactly as
+// captcha.MemoryStore does; each key also gets a Redis time to live (the
+// challenge's or token's remaining lifetime plus WithTTLMargin), so Redis
+// frees it by itself. Nothing is kept without an expiry.
+//
+// When Redis fails, the methods return an error that is not one of the
+// captcha sentinels, and the captcha Service reports it as
+// captcha.ErrStore: the verification is denied (fail closed). With
+// WithFailOpen(true), only Spend changes: it reports a first use.
+//
+// A CaptchaStore is safe for concurrent use. Create one with
+// NewCaptchaStore; the zero value is not usable.
+type CaptchaStore struct {
+	base
+}
+
+var _ captcha.Store = (*CaptchaStore)(nil)
+
+// NewCaptchaStore returns a CaptchaStore on client, which may be a single
+// node, Sentinel (failover) or Cluster client. The client must have
+// ContextTimeoutEnabled set (else ErrContextTimeoutDisabled).
+func NewCaptchaStore(client redis.UniversalClient, opts ...Option) (*CaptchaStore, error) {
+	s := &CaptchaStore{}
+	if err := s.init(client, "captcha", opts); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Keys returns the key naming of the store.
+func (s *CaptchaStore) Keys() Keys { return s.keys }
+
+// fail wraps a Redis failure of op.
+func fail(op string, err error) error {
+	return fmt.Errorf("redisstore: captcha %s: %w", op, err)
+}
+
+// challengeFields returns the field/value pairs of c but for the screen and
+// refreshes, which Put adds and Refresh takes from the old challenge.
+func challengeFields(c *captcha.Challenge) []any {
+	return []any{
+		"k", string(c.Kind), "l", c.Lang,
+		"a", joinDigests(c.Answers), "d", joinDigests(c.Decoys),
+		"cs", c.Created.Unix(), "cn", c.Created.Nanosecond(),
+		"es", c.Expires.Unix(), "en", c.Expires.Nanosecond(),
+		"n", c.Attempts, "m", c.MaxAttempts,
+	}
+}
+
+func joinDigests(ds []captcha.Digest) string {
+	b := make([]byte, 0, len(ds)*len(captcha.Digest{}))
+	for i := range ds {
+		b = append(b, ds[i][:]...)
+	}
+	return string(b)
+}
+
+// lifetime is how long c still lives from its creation (or from the wall
+// clock when Created is unset).
+func lifetime(c *captcha.Challenge) time.Duration {
+	if c.Created.IsZero() {
+		return time.Until(c.Expires)
+	}
+	return c.Expires.Sub(c.Created)
+}
+
+// Put implements captcha.Store.
+func (s *CaptchaStore) Put(ctx context.Context, c *captcha.Challenge) error {
+	ctx, cancel := s.context(ctx)
+	defer cancel()
+	key := s.keys.Challenge(c.ID)
+	args := append([]any{s.ttl(lifetime(c)), "s", c.Screen, "r", c.Refreshes}, challengeFields(c)...)
+	start := time.Now()
+	n, err := putScript.run(ctx, s.client, []string{key}, args...).Int()
+	s.observe(ctx, "put", key, start, err, false)
+	if err != nil {
+		return fail("put", err)
+	}
+	if n == 0 {
+		return captcha.ErrExists
+	}
+	return nil
+}
+
+// Get implements captcha.Store.
+func (s *CaptchaStore) Get(ctx context.Context, id string, now time.Time) (*captcha.Challenge, error) {
+	ctx, cancel := s.context(ctx)
+	defer cancel()
+	key := s.keys.Challenge(id)
+	start := time.Now()
+	reply, err := getScript.run(ctx, s.client, []string{key}, now.Unix(), now.Nanosecond()).Slice()
+	s.observe(ctx, "get", key, start, err, false)
+	if err != nil {
+		return nil, fail("get", err)
+	}
+	if err := statusError(reply); err != nil {
+		return nil, err
+	}
+	if len(reply) != 2 {
+		return nil, fail("get", ErrCorrupt)
+	}
+	fields, _ := reply[1].([]any)
+	c, err := decodeChallenge(id, fields)
+	if err != nil {
+		return nil, fail("get", err)
+	}
+	return c, nil
+}
+
+// statusError maps a script's status code to the captcha sentinel.
+func statusError(reply []any) error {
+	if len(reply) == 0 {
+		return ErrCorrupt
+	}
+	code, ok := reply[0].(int64)
+	if !ok {
+		return ErrCorrupt
+	}
+	switch code {
+	case statusOK:
+		return nil
+	case statusNotFound:
+		return captcha.ErrNotFound
+	case statusExpired:
+		return captcha.ErrExpired
+	case statusTooMany:
+		return captcha.ErrTooManyAttempts
+	case statusExists:
+		return captcha.ErrExists
+	case statusRefreshLimit:
+		return captcha.ErrRefreshLimit
+	}
+	return ErrCorrupt
+}
+
+// isOutcome reports whether err is one of the captcha outcomes rather than
+// a failure.
+func isOutcome(err error) bool {
+	return !errors.Is(err, ErrCorrupt)
+}
+
+// Attempt implements captcha.Store. It is one round trip.
+func (s *CaptchaStore) Attempt(ctx context.Context, id string, d captcha.Digest, now time.Time) (captcha.AttemptResult, error) {
+	ctx, cancel := s.context(ctx)
+	defer cancel()
+	key := s.keys.Challenge(id)
+	start := time.Now()
+	reply, err := attemptScript.run(ctx, s.client, []string{key}, now.Unix(), now.Nanosecond(), d[:]).Slice()
+	s.observe(ctx, "attempt", key, start, err, false)
+	if err != nil {
+		return captcha.AttemptResult{}, fail("attempt", err)
+	}
+	serr := statusError(reply)
+	switch {
+	case serr == nil || errors.Is(serr, captcha.ErrTooManyAttempts):
+	case errors.Is(serr, ErrCorrupt):
+		return captcha.AttemptResult{}, fail("attempt", serr)
+	default:
+		return captcha.AttemptResult{}, serr
+	}
+	res, err := decodeAttempt(reply)
+	if err != nil {
+		return captcha.AttemptResult{}, fail("attempt", err)
+	}
+	return res, serr
+}
+
+// Refresh implements captcha.Store. It is one round trip.
+func (s *CaptchaStore) Refresh(ctx context.Context, oldID string, next *captcha.Challenge, maxRefreshes int, now time.Time) error {
+	ctx, cancel := s.context(ctx)
+	defer cancel()
+	keys := []string{s.keys.Challenge(oldID), s.keys.Challenge(next.ID)}
+	args := append([]any{now.Unix(), now.Nanosecond(), maxRefreshes, s.ttl(next.Expires.Sub(now))}, challengeFields(next)...)
+	start := time.Now()
+	reply, err := refreshScript.run(ctx, s.client, keys, args...).Slice()
+	s.observe(ctx, "refresh", keys[0], start, err, false)
+	if err != nil {
+		return fail("refresh", err)
+	}
+	if err := statusError(reply); err != nil {
+		if isOutcome(err) {
+			return err
+		}
+		return fail("refresh", err)
+	}
+	screen, refreshes, err := decodeRefresh(reply)
+	if err != nil {
+		return fail("refresh", err)
+	}
+	next.Screen, next.Refreshes = screen, refreshes
+	return nil
+}
+
+// Spend implements captcha.Store with one SET NX PX. With WithFailOpen(true)
+// a Redis failure reports a first use (and EventFailOpen) instead of an
+// error.
+func (s *CaptchaStore) Spend(ctx context.Context, nonce string, expires, now time.Time) (bool, error) {
+	ctx, cancel := s.context(ctx)
+	defer cancel()
+	key := s.keys.Token(nonce)
+	start := time.Now()
+	err := do(ctx, s.client, "set", key, "1", "nx", "px", s.ttl(expires.Sub(now))).Err()
+	if errors.Is(err, redis.Nil) {
+		s.observe(ctx, "spend", key, start, nil, false)
+		return false, nil
+	}
+	s.observe(ctx, "spend", key, start, err, s.cfg.failOpen)
+	if err != nil {
+		if s.cfg.failOpen {
+			return true, nil
+		}
+		return false, fail("spend", err)
+	}
+	return true, nil
+}
