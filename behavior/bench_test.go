@@ -1,0 +1,103 @@
+package behavior_test
+
+import (
+	"testing"
+
+	"github.com/tollgate/tollgate/behavior"
+	"github.com/tollgate/tollgate/behavior/internal/synth"
+)
+
+// loginDoc returns a typical login form document: a person typing an
+// e-mail address and a password (2 fields, 41 keys), or, with big, a
+// 4-field sign-up form (80 keys).
+func loginDoc(big bool) ([]byte, behavior.Submission) {
+	ty := synth.NewTypist(99)
+	p := synth.New(0, 300)
+	at := 2000.0
+	fields := []struct{ name, text string }{{"email", "alice.smith@example.com"}, {"password", "Correct-Horse7!"}}
+	if big {
+		fields = []struct{ name, text string }{
+			{"name", "Alice Smith"}, {"email", "alice.smith@example.com"},
+			{"password", "Correct-Horse-Battery7!"}, {"confirm", "Correct-Horse-Battery7!"},
+		}
+	}
+	sub := behavior.Submission{Filled: map[string]int{}}
+	for _, f := range fields {
+		p.Focus(f.name, at, synth.MousePath(30, 400, 0.7))
+		at = ty.Type(p, f.name, f.text, at+500) + 300
+		p.Blur(f.name, at)
+		sub.Filled[f.name] = len(f.text)
+		at += 400
+	}
+	p.Submit(at, behavior.ViaClick, 0, synth.MousePath(20, 300, 80))
+	return p.JSON(), sub
+}
+
+func benchDecodeScore(b *testing.B, big bool) {
+	doc, sub := loginDoc(big)
+	s := behavior.NewScorer()
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	cpu := processCPU()
+	n := 0
+	for b.Loop() {
+		t, err := behavior.Decode(doc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r := s.Score(t, sub); r.Verdict != behavior.VerdictHuman {
+			b.Fatalf("verdict %v", r.Verdict)
+		}
+		n++
+	}
+	if cpu > 0 {
+		// Process CPU (GC included) per op: robust to other load on the machine.
+		b.ReportMetric(float64(processCPU()-cpu)/float64(n), "cpu-ns/op")
+	}
+}
+
+// BenchmarkDecodeScore is the target: ≤ 20 µs/op for a login form.
+func BenchmarkDecodeScore(b *testing.B) {
+	b.Run("login_2fields_41keys", func(b *testing.B) { benchDecodeScore(b, false) })
+	b.Run("signup_4fields_80keys", func(b *testing.B) { benchDecodeScore(b, true) })
+}
+
+func BenchmarkDecodeScoreParallel(b *testing.B) {
+	doc, sub := loginDoc(false)
+	s := behavior.NewScorer()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			t, err := behavior.Decode(doc)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			s.Score(t, sub)
+		}
+	})
+}
+
+func BenchmarkDecode(b *testing.B) {
+	doc, _ := loginDoc(false)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := behavior.Decode(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkScore(b *testing.B) {
+	doc, sub := loginDoc(false)
+	t, err := behavior.Decode(doc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := behavior.NewScorer()
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Score(t, sub)
+	}
+}

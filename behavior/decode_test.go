@@ -1,0 +1,194 @@
+package behavior_test
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tollgate/tollgate/behavior"
+	"github.com/tollgate/tollgate/behavior/internal/synth"
+)
+
+const validDoc = `{"v":1,"step":0.1,"wd":false,"ld":300,"s":[5000,0.5,0,"c",10,100,80,1,90],` +
+	`"f":[{"n":"user","l0":0,"l":1,"a":false,"e":[["f",1000,0.5,0,0,5,50,40,1,1],` +
+	`["d",1500,0.5,0,"l"],["i",1500.5,0.1,256,"insertText",1],["u",1600,0.5,0,"l",1],["b",2000,0.3,0,1]]}]}`
+
+func TestDecodeValid(t *testing.T) {
+	tel, err := behavior.Decode([]byte(validDoc))
+	if err != nil {
+		t.Fatalf("Decode(validDoc) = %v", err)
+	}
+	want := &behavior.Telemetry{
+		Version: 1, Step: 0.1, Load: 300,
+		Submit: behavior.Submit{T: 5000, D: 0.5, Via: behavior.ViaClick,
+			Pointer: behavior.Pointer{Moves: 10, Path: 100, Disp: 80, Kind: behavior.PointerMouse, SinceDown: 90}},
+		Fields: []behavior.Field{{Name: "user", FinalLen: 1, Events: []behavior.Entry{
+			{Type: behavior.EntryFocus, T: 1000, D: 0.5, Ref: -1, Pointer: behavior.Pointer{Moves: 5, Path: 50, Disp: 40, Kind: behavior.PointerMouse, SinceDown: 1}},
+			{Type: behavior.EntryKeyDown, Key: behavior.KeyLetter, T: 1500, D: 0.5, Ref: -1},
+			{Type: behavior.EntryInput, T: 1500.5, D: 0.1, Flags: behavior.FlagBeforeInput, InputType: behavior.InputInsertText, N: 1, Ref: -1},
+			{Type: behavior.EntryKeyUp, Key: behavior.KeyLetter, T: 1600, D: 0.5, Ref: 1},
+			{Type: behavior.EntryBlur, T: 2000, D: 0.3, N: 1, Ref: -1},
+		}}},
+	}
+	if !reflect.DeepEqual(tel, want) {
+		t.Errorf("Decode(validDoc) =\n%+v\nwant\n%+v", tel, want)
+	}
+}
+
+func TestDecodeWhitespaceAndEscapes(t *testing.T) {
+	doc := "{\n  \"v\" : 1 ,\n \"x\":2, \"s\" : [ 10 , 0 , 0 , \"k\" , 0 , 0 , 0 , 0 , -1 ] ,\n" +
+		"  \"f\" : [ { \"n\" : \"us\\u00e9r\\ud83d\\ude00\\\"\" , \"e\" : [ [ \"p\" , 5 , 0 , 0 ] ] } ]\n}\n"
+	tel, err := behavior.Decode([]byte(doc))
+	if err != nil {
+		t.Fatalf("Decode = %v", err)
+	}
+	if got, want := tel.Fields[0].Name, "usér😀\""; got != want {
+		t.Errorf("name = %q, want %q", got, want)
+	}
+	if tel.Dropped != 2 || tel.Submit.Via != behavior.ViaKey || tel.Submit.Pointer.Clicked() {
+		t.Errorf("Dropped %d, Via %v, Clicked %v; want 2, k, false", tel.Dropped, tel.Submit.Via, tel.Submit.Pointer.Clicked())
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	sub := `"s":[5000,0.5,0,"c",0,0,0,0,-1]`
+	ev := func(events string) string {
+		return `{"v":1,` + sub + `,"f":[{"n":"a","e":[` + events + `]}]}`
+	}
+	tests := []struct {
+		name, doc string
+		want      error
+		msg       string
+	}{
+		{"empty", ``, behavior.ErrMalformed, "unexpected end"},
+		{"array", `[]`, behavior.ErrMalformed, "expected '{'"},
+		{"version 2", `{"v":2,"s":[],"f":[]}`, behavior.ErrVersion, "version 2"},
+		{"version 2 with unknown members", `{"zz":[1,{"a":[true,null]}],"v":2,"new":"x"}`, behavior.ErrVersion, "want 1"},
+		{"version string", `{"v":"1"}`, behavior.ErrMalformed, "expected a number"},
+		{"unknown member", `{"v":1,` + sub + `,"f":[],"zz":1}`, behavior.ErrMalformed, `unknown member "zz"`},
+		{"missing v", `{` + sub + `,"f":[]}`, behavior.ErrMalformed, `missing member "v"`},
+		{"missing s", `{"v":1,"f":[]}`, behavior.ErrMalformed, `missing member "s"`},
+		{"missing f", `{"v":1,` + sub + `}`, behavior.ErrMalformed, `missing member "f"`},
+		{"duplicate v", `{"v":1,"v":1,` + sub + `,"f":[]}`, behavior.ErrMalformed, `duplicate member "v"`},
+		{"trailing data", `{"v":1,` + sub + `,"f":[]} x`, behavior.ErrMalformed, "after the document"},
+		{"step too big", `{"v":1,"step":2000,` + sub + `,"f":[]}`, behavior.ErrMalformed, "step out of range"},
+		{"huge number", `{"v":1,"ld":1e400,` + sub + `,"f":[]}`, behavior.ErrMalformed, "out of range"},
+		{"bad number", `{"v":1,"ld":1.,` + sub + `,"f":[]}`, behavior.ErrMalformed, "bad number"},
+		{"wd not bool", `{"v":1,"wd":1,` + sub + `,"f":[]}`, behavior.ErrMalformed, "true or false"},
+		{"bad via", `{"v":1,"s":[1,0,0,"x",0,0,0,0,-1],"f":[]}`, behavior.ErrMalformed, "submit via"},
+		{"pointer kind", `{"v":1,"s":[1,0,0,"c",0,0,0,4,-1],"f":[]}`, behavior.ErrMalformed, "pointer kind"},
+		{"since down", `{"v":1,"s":[1,0,0,"c",0,0,0,1,-2],"f":[]}`, behavior.ErrMalformed, "pointer down time"},
+		{"negative time", ev(`["p",-1,0,0]`), behavior.ErrMalformed, "event time out of range"},
+		{"flags range", ev(`["p",1,0,512]`), behavior.ErrMalformed, "event flags must be in"},
+		{"flags fraction", ev(`["p",1,0,1.5]`), behavior.ErrMalformed, "expected an integer"},
+		{"leading zero", ev(`["p",1,0,01]`), behavior.ErrMalformed, "expected an integer"},
+		{"unknown event", ev(`["zz",1,0,0]`), behavior.ErrMalformed, "unknown event type"},
+		{"unknown key class", ev(`["d",1,0,0,"q"]`), behavior.ErrMalformed, "unknown key class"},
+		{"keyup ref out of range", ev(`["d",1,0,0,"l"],["u",2,0,0,"l",5]`), behavior.ErrMalformed, "keyup reference"},
+		{"keyup ref not keydown", ev(`["p",1,0,0],["u",2,0,0,"l",0]`), behavior.ErrMalformed, "not a keydown"},
+		{"inputType digits", ev(`["i",1,0,0,"insert1",1]`), behavior.ErrMalformed, "ASCII letters"},
+		{"inputType long", ev(`["bi",1,0,0,"` + strings.Repeat("a", 41) + `"]`), behavior.ErrMalformed, "too long"},
+		{"short event", ev(`["d",1,0,0]`), behavior.ErrMalformed, "expected ','"},
+		{"long event", ev(`["p",1,0,0,1]`), behavior.ErrMalformed, "expected ']'"},
+		{"handled backwards", ev(`["p",100,0,0],["p",50,0,0]`), behavior.ErrMalformed, "handled before"},
+		{"handled after submit", ev(`["p",6000,0,0]`), behavior.ErrMalformed, "handled after the submit"},
+		{"load after submit", `{"v":1,"ld":9000,` + sub + `,"f":[]}`, behavior.ErrMalformed, "load after submit"},
+		{"field without events", `{"v":1,` + sub + `,"f":[{"n":"a"}]}`, behavior.ErrMalformed, `needs "n" and "e"`},
+		{"empty field", `{"v":1,` + sub + `,"f":[{}]}`, behavior.ErrMalformed, "empty field"},
+		{"empty name", `{"v":1,` + sub + `,"f":[{"n":"","e":[]}]}`, behavior.ErrMalformed, "field name"},
+		{"long name", `{"v":1,` + sub + `,"f":[{"n":"` + strings.Repeat("n", 129) + `","e":[]}]}`, behavior.ErrMalformed, "field name"},
+		{"duplicate name", `{"v":1,` + sub + `,"f":[{"n":"a","e":[]},{"n":"a","e":[]}]}`, behavior.ErrMalformed, "duplicate field name"},
+		{"unknown field member", `{"v":1,` + sub + `,"f":[{"n":"a","e":[],"q":1}]}`, behavior.ErrMalformed, "unknown field member"},
+		{"bad escape", `{"v":1,` + sub + `,"f":[{"n":"\q","e":[]}]}`, behavior.ErrMalformed, "invalid escape"},
+		{"lone surrogate", `{"v":1,` + sub + `,"f":[{"n":"\ud800","e":[]}]}`, behavior.ErrMalformed, "surrogate"},
+		{"bad utf8", "{\"v\":1," + sub + ",\"f\":[{\"n\":\"\xff\",\"e\":[]}]}", behavior.ErrMalformed, "UTF-8"},
+		{"control char", "{\"v\":1," + sub + ",\"f\":[{\"n\":\"a\nb\",\"e\":[]}]}", behavior.ErrMalformed, "control character"},
+		{"unterminated", `{"v":1,"f":[{"n":"abc`, behavior.ErrMalformed, "unterminated"},
+		{"deep unknown", `{"v":1,"x1":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`, behavior.ErrMalformed, "nesting too deep"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tel, err := behavior.Decode([]byte(tc.doc))
+			if tel != nil {
+				t.Errorf("Decode returned telemetry %+v with error %v; want nil", tel, err)
+			}
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Decode(%q) = %v, want %v", tc.doc, err, tc.want)
+			}
+			var de *behavior.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("error %T is not a *DecodeError", err)
+			}
+			if !strings.Contains(err.Error(), tc.msg) || !strings.HasPrefix(err.Error(), "behavior: ") {
+				t.Errorf("Decode(%q) error = %q, want it to contain %q", tc.doc, err, tc.msg)
+			}
+			if de.Offset < 0 || de.Offset > len(tc.doc) {
+				t.Errorf("Offset = %d outside the document (%d bytes)", de.Offset, len(tc.doc))
+			}
+		})
+	}
+}
+
+func TestDecodeLimits(t *testing.T) {
+	p := synth.New(0, 300)
+	for i := range 3 {
+		name := string(rune('a' + i))
+		p.Focus(name, 1000+float64(i)*100, synth.NoPointer())
+		for j := range 4 {
+			p.Event(name, behavior.EntryPaste, 1010+float64(i)*100+float64(j), 0)
+		}
+	}
+	p.Submit(5000, behavior.ViaKey, 0, synth.NoPointer())
+	doc := p.JSON() // 3 fields of 5 events
+	tests := []struct {
+		name string
+		lim  behavior.Limits
+		want error
+	}{
+		{"defaults", behavior.Limits{}, nil},
+		{"bytes", behavior.Limits{MaxBytes: len(doc) - 1}, behavior.ErrTooLarge},
+		{"bytes exact", behavior.Limits{MaxBytes: len(doc)}, nil},
+		{"fields", behavior.Limits{MaxFields: 2}, behavior.ErrLimit},
+		{"fields exact", behavior.Limits{MaxFields: 3}, nil},
+		{"field events", behavior.Limits{MaxFieldEvents: 4}, behavior.ErrLimit},
+		{"field events exact", behavior.Limits{MaxFieldEvents: 5}, nil},
+		{"events", behavior.Limits{MaxEvents: 14}, behavior.ErrLimit},
+		{"events exact", behavior.Limits{MaxEvents: 15}, nil},
+	}
+	for _, tc := range tests {
+		_, err := tc.lim.Decode(doc)
+		if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+			t.Errorf("%s: Limits%+v.Decode = %v, want %v", tc.name, tc.lim, err, tc.want)
+		}
+	}
+	big := make([]byte, behavior.DefaultMaxBytes+1)
+	if _, err := behavior.Decode(big); !errors.Is(err, behavior.ErrTooLarge) {
+		t.Errorf("Decode(%d bytes) = %v, want ErrTooLarge", len(big), err)
+	}
+}
+
+// TestRoundTrip encodes every scenario and decodes it back unchanged.
+func TestRoundTrip(t *testing.T) {
+	for _, sc := range synth.Scenarios() {
+		tel, _ := sc.Build()
+		if tel == nil {
+			continue
+		}
+		b, err := tel.MarshalJSON()
+		if err != nil {
+			t.Fatalf("%s: MarshalJSON: %v", sc.Name, err)
+		}
+		got, err := behavior.Decode(b)
+		if err != nil {
+			t.Fatalf("%s: Decode(MarshalJSON()) = %v\n%s", sc.Name, err, b)
+		}
+		b2, _ := got.MarshalJSON()
+		if string(b) != string(b2) {
+			t.Errorf("%s: re-encoding differs:\n%s\n%s", sc.Name, b, b2)
+		}
+		if !reflect.DeepEqual(got, tel) {
+			t.Errorf("%s: Decode(MarshalJSON(t)) != t", sc.Name)
+		}
+	}
+}
