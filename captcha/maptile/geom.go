@@ -4,30 +4,25 @@ import "math"
 
 // Point is a position on the map in layout pixels: x grows to the right, y
 // grows down, and (0, 0) is the top-left corner of the image at scale 1.
+// It is a plain value, safe to copy and share.
 type Point struct {
 	X, Y float64
 }
 
-func (p Point) add(q Point) Point         { return Point{p.X + q.X, p.Y + q.Y} }
-func (p Point) sub(q Point) Point         { return Point{p.X - q.X, p.Y - q.Y} }
-func (p Point) mul(k float64) Point       { return Point{p.X * k, p.Y * k} }
-func (p Point) dot(q Point) float64       { return p.X*q.X + p.Y*q.Y }
-func (p Point) len() float64              { return math.Hypot(p.X, p.Y) }
-func (p Point) dist(q Point) float64      { return math.Hypot(p.X-q.X, p.Y-q.Y) }
+func (p Point) add(q Point) Point          { return Point{p.X + q.X, p.Y + q.Y} }
+func (p Point) sub(q Point) Point          { return Point{p.X - q.X, p.Y - q.Y} }
+func (p Point) mul(k float64) Point        { return Point{p.X * k, p.Y * k} }
+func (p Point) dot(q Point) float64        { return p.X*q.X + p.Y*q.Y }
+func (p Point) len() float64               { return math.Hypot(p.X, p.Y) }
+func (p Point) dist(q Point) float64       { return math.Hypot(p.X-q.X, p.Y-q.Y) }
 func (p Point) rot(sin, cos float64) Point { return Point{p.X*cos - p.Y*sin, p.X*sin + p.Y*cos} }
-func lerp(p, q Point, t float64) Point    { return Point{p.X + (q.X-p.X)*t, p.Y + (q.Y-p.Y)*t} }
+func lerp(p, q Point, t float64) Point     { return Point{p.X + (q.X-p.X)*t, p.Y + (q.Y-p.Y)*t} }
 
 // rect is an axis-aligned rectangle in layout pixels.
 type rect struct{ x0, y0, x1, y1 float64 }
 
 func (r rect) overlaps(s rect) bool {
 	return r.x0 < s.x1 && s.x0 < r.x1 && r.y0 < s.y1 && s.y0 < r.y1
-}
-
-func (r rect) inset(d float64) rect { return rect{r.x0 + d, r.y0 + d, r.x1 - d, r.y1 - d} }
-
-func (r rect) contains(p Point) bool {
-	return p.X >= r.x0 && p.X <= r.x1 && p.Y >= r.y0 && p.Y <= r.y1
 }
 
 // quad is a convex quadrilateral (a rotated rectangle) in layout pixels,
@@ -121,18 +116,6 @@ func ringBounds(ring []Point) rect {
 	return r
 }
 
-// pointInRing reports whether p lies inside ring (even-odd rule).
-func pointInRing(p Point, ring []Point) bool {
-	in := false
-	for i, j := 0, len(ring)-1; i < len(ring); j, i = i, i+1 {
-		a, b := ring[i], ring[j]
-		if (a.Y > p.Y) != (b.Y > p.Y) && p.X < (b.X-a.X)*(p.Y-a.Y)/(b.Y-a.Y)+a.X {
-			in = !in
-		}
-	}
-	return in
-}
-
 // distToSegment returns the distance from p to the segment ab.
 func distToSegment(p, a, b Point) float64 {
 	ab := b.sub(a)
@@ -144,15 +127,6 @@ func distToSegment(p, a, b Point) float64 {
 	return p.dist(a.add(ab.mul(t)))
 }
 
-// distToLine returns the distance from p to the polyline pts.
-func distToLine(p Point, pts []Point) float64 {
-	d := math.Inf(1)
-	for i := 1; i < len(pts); i++ {
-		d = math.Min(d, distToSegment(p, pts[i-1], pts[i]))
-	}
-	return d
-}
-
 // polylineLength is the length of pts.
 func polylineLength(pts []Point) float64 {
 	var l float64
@@ -160,4 +134,27 @@ func polylineLength(pts []Point) float64 {
 		l += pts[i].dist(pts[i-1])
 	}
 	return l
+}
+
+// nearLine reports whether p is within d of the polyline pts.
+func nearLine(p Point, pts []Point, d float64) bool {
+	d2 := d * d
+	for i := 1; i < len(pts); i++ {
+		a, b := pts[i-1], pts[i]
+		if p.X < math.Min(a.X, b.X)-d || p.X > math.Max(a.X, b.X)+d ||
+			p.Y < math.Min(a.Y, b.Y)-d || p.Y > math.Max(a.Y, b.Y)+d {
+			continue
+		}
+		ab := b.sub(a)
+		l2 := ab.dot(ab)
+		t := 0.0
+		if l2 > 0 {
+			t = math.Max(0, math.Min(1, p.sub(a).dot(ab)/l2))
+		}
+		q := a.add(ab.mul(t)).sub(p)
+		if q.dot(q) < d2 {
+			return true
+		}
+	}
+	return false
 }

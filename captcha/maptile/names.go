@@ -85,7 +85,7 @@ func (n *namer) pick(list []string) string { return list[n.rng.IntN(len(list))] 
 
 // stem invents a fresh stem not yet used on this map.
 func (n *namer) stem() string {
-	for {
+	for try := 0; ; try++ {
 		var s string
 		if n.lang == "ko" {
 			s = n.pick(koFirst)
@@ -103,7 +103,7 @@ func (n *namer) stem() string {
 			}
 		}
 		k := normName(s)
-		if bannedStems[k] || n.used[k] {
+		if bannedStems[k] || (n.used[k] && try < 200) {
 			continue
 		}
 		if rs := []rune(k); n.lang == "ko" && len(rs) > 2 && bannedStems[string(rs[:2])] {
@@ -122,6 +122,15 @@ func (n *namer) accept(name string) bool {
 	}
 	n.used["name:"+k] = true
 	return true
+}
+
+// numbered appends a number to a name once many tries found only used or
+// reserved names, so that inventing a name always ends.
+func (n *namer) numbered(name string, try int) string {
+	if try < 100 {
+		return name
+	}
+	return name + " " + strconv.Itoa(2+try/10+n.rng.IntN(9))
 }
 
 type kindWords struct {
@@ -161,13 +170,14 @@ func (n *namer) compose(stem string, pre, post []string) string {
 // place invents a place name of the given kind.
 func (n *namer) place(kind PlaceKind) string {
 	w := placeWords[kind%numPlaceKinds]
-	for {
+	for try := 0; ; try++ {
 		var name string
 		if n.lang == "ko" {
 			name = n.compose(n.stem(), w.koPre, w.koPost)
 		} else {
 			name = n.compose(n.stem(), w.enPre, w.enPost)
 		}
+		name = n.numbered(name, try)
 		if n.accept(name) {
 			return name
 		}
@@ -176,7 +186,7 @@ func (n *namer) place(kind PlaceKind) string {
 
 // street invents a street name.
 func (n *namer) street() string {
-	for {
+	for try := 0; ; try++ {
 		var name string
 		if n.lang == "ko" {
 			s := n.stem()
@@ -193,6 +203,7 @@ func (n *namer) street() string {
 		} else {
 			name = n.compose(n.stem(), nil, []string{" Street", " St", " Road", " Rd", " Avenue", " Ave", " Lane", " Way"})
 		}
+		name = n.numbered(name, try)
 		if n.accept(name) {
 			return name
 		}
@@ -201,13 +212,14 @@ func (n *namer) street() string {
 
 // water invents the name of a river or stream.
 func (n *namer) water() string {
-	for {
+	for try := 0; ; try++ {
 		var name string
 		if n.lang == "ko" {
 			name = n.compose(n.stem(), nil, []string{"천", "강"})
 		} else {
 			name = n.compose(n.stem(), nil, []string{" River", " Creek", " Canal"})
 		}
+		name = n.numbered(name, try)
 		if n.accept(name) {
 			return name
 		}
@@ -217,7 +229,7 @@ func (n *namer) water() string {
 // fragment makes watermark text: short runs of letters that look like the
 // pieces of a label. It never equals a used name.
 func (n *namer) fragment() string {
-	for {
+	for try := 0; ; try++ {
 		var s string
 		if n.lang == "ko" {
 			k := 2 + n.rng.IntN(3)
@@ -244,6 +256,7 @@ func (n *namer) fragment() string {
 				s += " " + strconv.Itoa(1+n.rng.IntN(99))
 			}
 		}
+		s = n.numbered(s, try)
 		if n.accept(s) {
 			return s
 		}

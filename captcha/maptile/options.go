@@ -11,7 +11,7 @@ const (
 	DefaultHeight = 320
 )
 
-// Option configures a Renderer.
+// Option configures a Renderer. Options are applied once, by New.
 type Option func(*config) error
 
 type config struct {

@@ -40,6 +40,7 @@ type procGen struct {
 	us, vs []float64 // grid line positions
 
 	water    func(p Point, margin float64) bool
+	coast    bool       // water is sea: nothing crosses it
 	corridor []corridor // rail and expressway: nothing is built on them
 }
 
@@ -102,7 +103,7 @@ func (g *procGen) blocked(p Point, margin float64) bool {
 		return true
 	}
 	for _, c := range g.corridor {
-		if distToLine(p, c.pts) < c.hw+margin {
+		if nearLine(p, c.pts, c.hw+margin) {
 			return true
 		}
 	}
@@ -197,6 +198,9 @@ func (g *procGen) build() {
 			if !g.visible(outline, 5) {
 				continue
 			}
+			if g.water != nil && g.water(g.at((u0+u1)/2, (v0+v1)/2), 0) {
+				continue
+			}
 			switch x := rng.Float64(); {
 			case x < 0.12 && parks < 2:
 				parks++
@@ -249,7 +253,7 @@ func (g *procGen) addStreet(kind LineKind, n int, gap func(int) bool, seg func(j
 // clipDry cuts minor roads where they would run into water; main roads
 // cross on bridges.
 func (g *procGen) clipDry(pts []Point, kind LineKind) [][]Point {
-	if g.water == nil || kind >= LineSecondary {
+	if g.water == nil || (kind >= LineSecondary && !g.coast) {
 		return [][]Point{pts}
 	}
 	var out [][]Point
@@ -326,7 +330,7 @@ func (g *procGen) addWater() {
 		g.m.Areas = append(g.m.Areas, Area{Kind: AreaWater, Rings: [][]Point{bank}})
 		half := width / 2
 		g.water = func(p Point, margin float64) bool {
-			return distToLine(p, centre) < half+margin
+			return nearLine(p, centre, half+margin)
 		}
 		return
 	}
@@ -405,6 +409,7 @@ func (g *procGen) addWater() {
 	}
 	g.m.Areas = append(g.m.Areas, Area{Kind: AreaWater, Rings: [][]Point{shore}})
 	g.water = func(p Point, margin float64) bool { return shoreAt(p) > -margin-8 }
+	g.coast = true
 }
 
 // addCorridors adds a railway and an expressway, each sometimes.
@@ -425,7 +430,9 @@ func (g *procGen) addCorridors() {
 	}
 	if g.chance(0.55) {
 		pts := through(0.25)
-		g.m.Lines = append(g.m.Lines, Line{Kind: LineRail, Points: pts})
+		for _, piece := range g.clipDry(pts, LineRail) {
+			g.m.Lines = append(g.m.Lines, Line{Kind: LineRail, Points: piece})
+		}
 		g.corridor = append(g.corridor, corridor{pts, 5})
 		// A station on the visible stretch of line.
 		var vis []int
@@ -454,8 +461,16 @@ func (g *procGen) addCorridors() {
 	}
 	if g.chance(0.2) {
 		pts := through(0.15)
-		g.m.Lines = append(g.m.Lines, Line{Kind: LineMotorway, Points: pts})
+		for _, piece := range g.clipDry(pts, LineMotorway) {
+			g.m.Lines = append(g.m.Lines, Line{Kind: LineMotorway, Points: piece})
+		}
 		g.corridor = append(g.corridor, corridor{pts, roadStyles[LineMotorway].halfW + 2})
+	}
+}
+
+func (g *procGen) addLines(kind LineKind, pts []Point) {
+	for _, piece := range g.clipDry(pts, kind) {
+		g.m.Lines = append(g.m.Lines, Line{Kind: kind, Points: piece})
 	}
 }
 
@@ -542,12 +557,12 @@ func (g *procGen) block(u0, v0, u1, v1 float64) {
 		lane := 4.5
 		if w >= h {
 			c := u0 + w*g.uniform(0.35, 0.65)
-			g.m.Lines = append(g.m.Lines, Line{Kind: LineService, Points: g.gridLine(c, v0-4, c, v1+4)})
+			g.addLines(LineService, g.gridLine(c, v0-4, c, v1+4))
 			lots(u0, v0, c-lane, v1, 1)
 			lots(c+lane, v0, u1, v1, 1)
 		} else {
 			c := v0 + h*g.uniform(0.35, 0.65)
-			g.m.Lines = append(g.m.Lines, Line{Kind: LineService, Points: g.gridLine(u0-4, c, u1+4, c)})
+			g.addLines(LineService, g.gridLine(u0-4, c, u1+4, c))
 			lots(u0, v0, u1, c-lane, 1)
 			lots(u0, c+lane, u1, v1, 1)
 		}
@@ -627,7 +642,7 @@ func (g *procGen) park(u0, v0, u1, v1 float64) {
 				pts = append(pts, g.at(uu+w*0.1*math.Sin(v*0.06+ph), v))
 			}
 		}
-		g.m.Lines = append(g.m.Lines, Line{Kind: LinePath, Points: pts})
+		g.addLines(LinePath, pts)
 	}
 	c := g.at(u0+w*g.uniform(0.35, 0.65), v0+h*g.uniform(0.35, 0.65))
 	if !g.blocked(c, 4) {

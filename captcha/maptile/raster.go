@@ -1,6 +1,7 @@
 package maptile
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 	"image/draw"
@@ -80,6 +81,53 @@ func (p *path) polygon(pts []Point, s float64, sign float64) {
 	}
 }
 
+// insetPolygon adds ring moved d layout pixels towards its inside (by
+// mitred edge offsets; negative d moves it out), scaled by s, winding as
+// sign asks (see polygon).
+func (p *path) insetPolygon(ring []Point, s, d, sign float64) {
+	n := len(ring)
+	if n < 3 {
+		return
+	}
+	area := signedArea(ring)
+	// The inside is to the left of each edge's normal (-e.Y, e.X) when the
+	// shoelace area is positive.
+	dir := -1.0
+	if area > 0 {
+		dir = 1
+	}
+	rev := area*sign < 0
+	for j := 0; j < n; j++ {
+		i := j
+		if rev {
+			i = n - 1 - j
+		}
+		a, b, c := ring[(i+n-1)%n], ring[i], ring[(i+1)%n]
+		n1 := edgeNormal(a, b, dir)
+		n2 := edgeNormal(b, c, dir)
+		k := 1 + n1.dot(n2)
+		q := b
+		if k > 0.3 {
+			q = b.add(n1.add(n2).mul(d / k))
+		}
+		x, y := float32(q.X*s), float32(q.Y*s)
+		if j == 0 {
+			p.moveTo(x, y)
+		} else {
+			p.lineTo(x, y)
+		}
+	}
+}
+
+func edgeNormal(a, b Point, dir float64) Point {
+	e := b.sub(a)
+	l := e.len()
+	if l == 0 {
+		return Point{}
+	}
+	return Point{-e.Y / l * dir, e.X / l * dir}
+}
+
 // circle adds a clockwise (filled) circle of radius r at c, in pixels.
 func (p *path) circle(cx, cy, r float32) {
 	const k = 0.5522848
@@ -137,7 +185,7 @@ func (p *path) stroke(pts []Point, s float64, hw float32, roundCaps bool) {
 		if havePrev {
 			// Join at a: cos of the turn from the previous normal.
 			c := (prevN[0]*nx + prevN[1]*ny) / (hw * hw)
-			if c < 0.94 {
+			if c < 0.94 && hw > 1.2 {
 				p.circle(ax, ay, hw)
 			} else {
 				p.triPx([2]float32{ax, ay}, [2]float32{ax + prevN[0], ay + prevN[1]}, [2]float32{ax + nx, ay + ny})
@@ -204,15 +252,37 @@ func dashes(pts []Point, on, off, phase float64, f func([]Point)) {
 type canvas struct {
 	img   *image.RGBA
 	scale float64
-	z     vector.Rasterizer
-	mask  image.Alpha
-	p     path
-	// scratch holds the buffers of halo dilation.
-	scratch [][]uint8
+	*scratch
 }
 
-func newCanvas(w, h int, scale float64) *canvas {
-	c := &canvas{img: image.NewRGBA(image.Rect(0, 0, w, h)), scale: scale}
+// scratch is the reusable working memory of one render. Renderers keep
+// them in a pool so that steady-state renders allocate little.
+type scratch struct {
+	z    vector.Rasterizer
+	mask image.Alpha
+	p    path
+	// dil holds the buffers of halo dilation.
+	dil [][]uint8
+	q   quantizer
+	img *image.RGBA // the image of renders that do not keep theirs
+}
+
+// newCanvas returns a canvas of w×h pixels. Unless keep is set the image
+// lives in sc and is valid only until sc is reused.
+func newCanvas(w, h int, scale float64, sc *scratch, keep bool) *canvas {
+	if sc == nil {
+		sc = new(scratch)
+	}
+	var img *image.RGBA
+	if keep {
+		img = image.NewRGBA(image.Rect(0, 0, w, h))
+	} else {
+		if sc.img == nil || sc.img.Rect.Dx() != w || sc.img.Rect.Dy() != h {
+			sc.img = image.NewRGBA(image.Rect(0, 0, w, h))
+		}
+		img = sc.img
+	}
+	c := &canvas{img: img, scale: scale, scratch: sc}
 	c.p.reset()
 	return c
 }
@@ -287,13 +357,39 @@ func (c *canvas) fill(p *path, col color.RGBA) {
 func composite(dst *image.RGBA, r image.Rectangle, m []uint8, ms int, col color.RGBA) {
 	ca := uint32(col.A)
 	cr, cg, cb := uint32(col.R), uint32(col.G), uint32(col.B)
+	solid := cr | cg<<8 | cb<<16 | 0xff000000
+	solid2 := uint64(solid) | uint64(solid)<<32
 	for y := 0; y < r.Dy(); y++ {
 		row := m[y*ms : y*ms+r.Dx()]
 		off := dst.PixOffset(r.Min.X, r.Min.Y+y)
 		pix := dst.Pix[off : off+4*len(row)]
-		for x, mv := range row {
+		for x := 0; x < len(row); x++ {
+			mv := row[x]
 			if mv == 0 {
+				// Skip runs of uncovered pixels eight at a time.
+				for x+8 <= len(row) && binary.LittleEndian.Uint64(row[x:]) == 0 {
+					x += 8
+				}
 				continue
+			}
+			if mv == 255 && ca == 255 {
+				// Fill runs of covered pixels eight at a time.
+				for x+8 <= len(row) && binary.LittleEndian.Uint64(row[x:]) == ^uint64(0) {
+					p8 := pix[4*x : 4*x+32]
+					binary.LittleEndian.PutUint64(p8[0:], solid2)
+					binary.LittleEndian.PutUint64(p8[8:], solid2)
+					binary.LittleEndian.PutUint64(p8[16:], solid2)
+					binary.LittleEndian.PutUint64(p8[24:], solid2)
+					x += 8
+				}
+				if x >= len(row) {
+					break
+				}
+				mv = row[x]
+				if mv == 0 {
+					x--
+					continue
+				}
 			}
 			a := uint32(mv)
 			if ca != 255 {
@@ -301,7 +397,7 @@ func composite(dst *image.RGBA, r image.Rectangle, m []uint8, ms int, col color.
 			}
 			i := 4 * x
 			if a == 255 {
-				pix[i], pix[i+1], pix[i+2] = col.R, col.G, col.B
+				binary.LittleEndian.PutUint32(pix[i:], solid)
 				continue
 			}
 			ia := 255 - a

@@ -2,6 +2,7 @@ package maptile
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 )
 
@@ -26,7 +27,8 @@ type RealNames interface {
 }
 
 // Map is the content of one map image in layout pixels (see Point). Features
-// may extend beyond the image; the Renderer clips them.
+// may extend beyond the image; the Renderer clips them. A Map is plain data:
+// the Renderer only reads it, and it is not safe for concurrent mutation.
 type Map struct {
 	// Water, when true, paints the background as water instead of land
 	// (for a view that is mostly sea); land then comes from AreaLand areas.
@@ -65,7 +67,8 @@ const (
 )
 
 // Area is a filled polygon. Rings[0] is the outline; further rings are holes.
-// Rings are implicitly closed and may wind either way.
+// Rings are implicitly closed and may wind either way. Like Map, it is plain
+// data.
 type Area struct {
 	Kind  AreaKind
 	Rings [][]Point
@@ -97,7 +100,7 @@ const (
 // street-name label.
 func (k LineKind) isRoad() bool { return k >= LineResidential && k <= LineMotorway }
 
-// Line is a polyline feature.
+// Line is a polyline feature; plain data, like Map.
 type Line struct {
 	Kind   LineKind
 	Points []Point
@@ -131,7 +134,7 @@ const (
 	numPlaceKinds
 )
 
-// Place is a point of interest.
+// Place is a point of interest; plain data, like Map.
 type Place struct {
 	Kind PlaceKind
 	At   Point
@@ -140,4 +143,65 @@ type Place struct {
 	Building int
 	// Name is the place's real name, if any (see Area.Name).
 	Name string
+}
+
+// maxCoord bounds layout coordinates; anything farther out is clamped, and
+// points that are not finite numbers are dropped, so no source data can make
+// the rasteriser loop for long.
+const maxCoord = 1e5
+
+// sanitize returns m with every point finite and within ±maxCoord. It
+// copies only the features it has to change.
+func sanitize(m *Map) *Map {
+	bad := func(pts []Point) bool {
+		for _, p := range pts {
+			if !(p.X >= -maxCoord && p.X <= maxCoord && p.Y >= -maxCoord && p.Y <= maxCoord) {
+				return true
+			}
+		}
+		return false
+	}
+	fix := func(pts []Point) []Point {
+		out := make([]Point, 0, len(pts))
+		for _, p := range pts {
+			if math.IsNaN(p.X) || math.IsNaN(p.Y) {
+				continue
+			}
+			out = append(out, Point{math.Max(-maxCoord, math.Min(maxCoord, p.X)), math.Max(-maxCoord, math.Min(maxCoord, p.Y))})
+		}
+		return out
+	}
+	out := *m
+	copied := false
+	own := func() {
+		if !copied {
+			out.Areas = append([]Area(nil), m.Areas...)
+			out.Lines = append([]Line(nil), m.Lines...)
+			out.Places = append([]Place(nil), m.Places...)
+			copied = true
+		}
+	}
+	for i, a := range m.Areas {
+		for k, ring := range a.Rings {
+			if bad(ring) {
+				own()
+				rings := append([][]Point(nil), out.Areas[i].Rings...)
+				rings[k] = fix(ring)
+				out.Areas[i].Rings = rings
+			}
+		}
+	}
+	for i, l := range m.Lines {
+		if bad(l.Points) {
+			own()
+			out.Lines[i].Points = fix(l.Points)
+		}
+	}
+	for i, p := range m.Places {
+		if bad([]Point{p.At}) {
+			own()
+			out.Places[i].At = Point{-1, -1} // off the map: never labelled
+		}
+	}
+	return &out
 }

@@ -20,7 +20,7 @@ var (
 	colWaterLine = rgb(0x8ebfe6)
 	colBuilding  = rgb(0xe4e0d9)
 	colBldEdge   = rgb(0xd3cdc4)
-	colRail      = rgb(0xa5a9ae)
+	colRail      = rgb(0x8f959b)
 	colRailDash  = rgb(0xffffff)
 	colHalo      = rgb(0xffffff)
 	colAttrib    = rgb(0x505459)
@@ -53,13 +53,13 @@ type roadStyle struct {
 
 var roadStyles = [numLineKinds]roadStyle{
 	LinePath:        {fill: rgb(0xffffff), casing: rgb(0xd8d3cb), halfW: 0.9, casingW: 0.5, dash: 3},
-	LineService:     {fill: rgb(0xffffff), casing: rgb(0xd8d4cc), halfW: 2.2, casingW: 0.8},
-	LineResidential: {fill: rgb(0xffffff), casing: rgb(0xd2cdc4), halfW: 3.6, casingW: 1.0},
-	LineTertiary:    {fill: rgb(0xffffff), casing: rgb(0xc9c3b9), halfW: 4.6, casingW: 1.1},
+	LineService:     {fill: rgb(0xffffff), casing: rgb(0xd0cbc2), halfW: 2.2, casingW: 0.8},
+	LineResidential: {fill: rgb(0xffffff), casing: rgb(0xd0cbc2), halfW: 3.6, casingW: 1.0},
+	LineTertiary:    {fill: rgb(0xffffff), casing: rgb(0xd0cbc2), halfW: 4.6, casingW: 1.1},
 	LineSecondary:   {fill: rgb(0xfdf3c2), casing: rgb(0xe0cd8a), halfW: 5.4, casingW: 1.2},
 	LinePrimary:     {fill: rgb(0xfde293), casing: rgb(0xe8bc5a), halfW: 6.2, casingW: 1.3},
 	LineMotorway:    {fill: rgb(0xf9b86a), casing: rgb(0xdd8f3d), halfW: 7.0, casingW: 1.4},
-	LineRail:        {fill: colRail, halfW: 1.6},
+	LineRail:        {fill: colRail, halfW: 2.0},
 	LineStream:      {fill: colWater, casing: colWaterLine, halfW: 2.0, casingW: 0.5},
 	LineRiver:       {fill: colWater, casing: colWaterLine, halfW: 6.0, casingW: 0.6},
 }

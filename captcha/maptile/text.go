@@ -153,7 +153,7 @@ func (c *canvas) drawText(l *textLayout, origin Point, angle float64, col, halo 
 		return r
 	}
 	if rpx > 0 {
-		hm := dilate(c.mask.Pix, r.Dx(), r.Dy(), rpx, &c.scratch)
+		hm := dilate(c.mask.Pix, r.Dx(), r.Dy(), rpx, &c.dil)
 		composite(c.img, r, hm, r.Dx(), halo)
 	}
 	composite(c.img, r, c.mask.Pix, r.Dx(), col)
