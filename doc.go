@@ -1,0 +1,82 @@
+// Package tollgate protects forms such as a login from bots in one call: a
+// map CAPTCHA with an audio alternative, behavior scoring that deceives bots
+// with a fake answer, and admission lanes with per-client and per-account
+// limits.
+//
+//	g, err := tollgate.New(tollgate.WithLogger(logger))
+//	...
+//	mux.Handle("/login", g.Protect(loginHandler)) // checks every POST
+//	mux.Handle(g.PathPrefix()+"/", g.Handler())  // widget, challenges, media, collector
+//
+// and one tag in the form, plus the widget's script and stylesheet:
+//
+//	<link rel="stylesheet" href="/tollgate/static/widget.css">
+//	<script src="/tollgate/static/widget.js" defer></script>
+//	<form method="post" action="/login"> ... <div data-tollgate-captcha></div> ... </form>
+//
+// The widget shows the challenge (zoom and pan by touch, mouse and keyboard,
+// a new challenge, the audio alternative, Korean or English from the page's
+// lang), verifies the answer when the form is submitted, adds the
+// verification token to the form and starts the behavior collector on it.
+// See Gate.Protect for the order of the checks and Gate.Handler for the
+// routes. Each part lives in its own package (captcha, captcha/maptile,
+// audio, behavior, ratelimit, redisstore) and can be used alone; the
+// options of New replace any of them.
+//
+// # Events and logs
+//
+// Every decision of every part reaches the Gate as an Event: its Source,
+// its stable Type and the package's own event. WithEventHook passes them to
+// the host; WithLogger writes each as one log/slog record whose message is
+// the type, at the level Event.Level gives. The field names are stable, so
+// that operators can ship the records to the log analytics they already
+// run. Besides slog's own "time", "level" and "msg" (the type again), a
+// record has:
+//
+//	field            events                                   meaning
+//	event, source    all                                      the type ("challenge.issued") and package ("captcha")
+//	request_id       all served through the Gate              correlates the events of one request
+//	client, method,  same                                     client address, HTTP method and path
+//	  path
+//	challenge_id     challenge.*                              the challenge (public id, not a secret)
+//	screen           challenge.*, token.*                     the refresh chain the challenge belongs to
+//	kind, lang       challenge.*, token.*, tollgate.allowed   "image" or "audio"; the challenge's language
+//	attempts_left    challenge.failed                         answers the challenge still accepts
+//	decoy            challenge.failed                         the answer matched a decoy (a sign of software)
+//	reason           challenge.failed, token.rejected,        why: an error text ("captcha: wrong answer ...")
+//	                   tollgate.denied, ratelimit.reject,       or a ratelimit reason ("shed", "limited")
+//	                   ratelimit.key_limited
+//	key              behavior.*, ratelimit.key_limited,       the client key ("ip:192.0.2.7", "acct:kim")
+//	                   redisstore.*                             or the Redis key
+//	verdict, score   behavior.verdict, behavior.deceived,     "human", "suspect" or "bot"; score in [0, 1]
+//	                   tollgate.allowed
+//	reasons          behavior.verdict, behavior.deceived      reason codes, strongest first ("no_telemetry", ...)
+//	reason_details   same                                     "code: measured detail" per reason
+//	delay_ms         behavior.deceived, behavior.deceive_canceled  decoy delay
+//	error            behavior.error, redisstore.*             the error text
+//	class            ratelimit.admit, .queue, .reject         the request class ("login", "login_background", ...)
+//	load_level       ratelimit.*                              "normal", "elevated", "high", "critical"
+//	prev_load_level, ratelimit.level                          level before the change; seats in use / total
+//	  utilisation
+//	wait_ms          ratelimit.admit, .reject, .level         time queued (or sampled queue delay)
+//	retry_after_ms   ratelimit.reject, .key_limited           Retry-After given to the client
+//	total            ratelimit.total                          seats after an adaptive change
+//	policy           ratelimit.key_limited                    "ip", "account" or "challenge"
+//	store, op        redisstore.*                             "captcha", "ratelimit", "suspects"; the operation
+//	failures         redisstore.recovered                     failed calls before the recovery
+//	duration_ms      redisstore.*, audio.generated, pool.*    time taken
+//	requested_lang,  audio.generated                          the audio clip's rendering
+//	  cue, digits,
+//	  decoy_voices
+//
+// Durations are float milliseconds. Answers, tokens and secrets are never
+// logged. Hosts that use one package alone log its events the same way with
+// CaptchaLogHook, BehaviorLogHook, RateLimitLogHook, RedisLogHook and
+// AudioLogHook.
+//
+// # Metrics
+//
+// Gate.MetricsHandler serves counters and gauges in the Prometheus text
+// format (metric names start with "tollgate_"), with no dependency;
+// Gate.RecentVerdicts and Limiter().Stats() give a status page its numbers.
+package tollgate

@@ -1,0 +1,22 @@
+// Command quickstart is the README's quick start: a login handler protected
+// by tollgate in a few lines. Run it and open http://127.0.0.1:8080/login.
+package main
+
+import (
+	"log"
+	"net/http"
+
+	"github.com/tollgate/tollgate"
+)
+
+func main() {
+	g, err := tollgate.New() // map CAPTCHA + audio, behavior scoring, rate limits
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer g.Close()
+	mux := http.NewServeMux()
+	mux.Handle("/tollgate/", g.Handler())           // widget, challenges, media
+	mux.Handle("/login", g.Protect(loginHandler())) // every POST is checked
+	log.Fatal(http.ListenAndServe("127.0.0.1:8080", mux))
+}
