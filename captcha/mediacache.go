@@ -50,12 +50,3 @@ func (m *mediaCache) get(k mediaKey) ([]byte, string, bool) {
 	e, ok := m.items[k]
 	return e.data, e.mediaType, ok
 }
-
-// drop forgets the media of a challenge that is gone. The ring slot stays
-// until it is reused, which is harmless.
-func (m *mediaCache) drop(id string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.items, mediaKey{id, 1})
-	delete(m.items, mediaKey{id, 2})
-}

@@ -310,9 +310,6 @@ func (s *Service) Verify(ctx context.Context, id, answer string) (Result, error)
 			s.emit(ctx, Event{Type: "challenge.failed", Time: now, ChallengeID: id, Screen: res.Screen, Kind: res.Kind,
 				Lang: res.Lang, Reason: err.Error(), Decoy: res.Match == MatchDecoy})
 		}
-		if errors.Is(err, ErrTooManyAttempts) || errors.Is(err, ErrExpired) {
-			s.media.drop(id)
-		}
 		return Result{}, err
 	}
 	if res.Match != MatchAnswer {
@@ -323,7 +320,8 @@ func (s *Service) Verify(ctx context.Context, id, answer string) (Result, error)
 		}
 		return Result{}, werr
 	}
-	s.media.drop(id)
+	// The cached media of a solved challenge is left for the ring to
+	// evict: Media looks the challenge up first, so it is never served again.
 	if s.cfg.onEvent != nil {
 		s.emit(ctx, Event{Type: "challenge.solved", Time: now, ChallengeID: id, Screen: res.Screen, Kind: res.Kind, Lang: res.Lang})
 	}

@@ -112,7 +112,9 @@ func (p *planner) pickFont(list []*Font) *Font { return list[p.rng.IntN(len(list
 func (p *planner) layout(text string, fonts []*Font) textLayout {
 	f := p.pickFont(fonts)
 	size := p.xh * p.uniform(1, 1.08) / float64(f.xHeight)
-	return layoutText(f, size, text, labelSpacing, p.rng)
+	lay := layoutText(f, size, text, labelSpacingNow(), p.rng)
+	p.distort(&lay)
+	return lay
 }
 
 // placeLabelNear tries the usual label positions around an anchor box

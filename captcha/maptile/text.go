@@ -18,11 +18,27 @@ type textLayout struct {
 	width  float64
 	top    float64 // ink top relative to the baseline (negative)
 	bottom float64 // ink bottom relative to the baseline
+	// marks are strokes drawn with the text (ink) or cut out of it (cuts),
+	// in the same coordinates as the glyphs.
+	marks []textMark
 }
 
+// placedGlyph is one glyph of a layout: its origin on the baseline, and a
+// turn and size change about the middle of its x-height.
 type placedGlyph struct {
-	g    *glyph
-	x, y float64
+	g     *glyph
+	x, y  float64
+	rot   float64 // radians, clockwise on screen
+	scale float64 // size multiplier; 0 means 1
+}
+
+// textMark is a polyline stroked with half width hw (layout pixels) in
+// layout coordinates: drawn in the text colour, or, when cut is set, cut out
+// of the letters in the halo colour.
+type textMark struct {
+	pts []Point
+	hw  float64
+	cut bool
 }
 
 // spacing says how irregularly a label's letters are spaced.
@@ -31,6 +47,11 @@ type spacing struct {
 	space  [2]float64 // width of a space, as a multiple of its advance
 	breakP float64    // chance of a stray word break inside a word
 	wobble float64    // baseline jitter per glyph, in ems
+	rot    float64    // largest turn of a glyph, radians
+	scale  [2]float64 // size multiplier per glyph: [min, max); zero means 1
+	// waveA and waveP bend the baseline into a sine wave of amplitude
+	// waveA and period waveP (ems, [min, max)); glyphs turn with it.
+	waveA, waveP [2]float64
 }
 
 var (
@@ -72,15 +93,87 @@ func layoutText(f *Font, size float64, s string, sp spacing, rng *rand.Rand) tex
 		if rng != nil && sp.wobble > 0 {
 			y = (rng.Float64()*2 - 1) * sp.wobble * size
 		}
-		lay.glyphs = append(lay.glyphs, placedGlyph{g: g, x: x, y: y})
-		if g.ok {
-			lay.top = math.Min(lay.top, float64(g.minY)*size+y)
-			lay.bottom = math.Max(lay.bottom, float64(g.maxY)*size+y)
+		pg := placedGlyph{g: g, x: x, y: y, scale: 1}
+		if rng != nil && sp.rot > 0 {
+			pg.rot = (rng.Float64()*2 - 1) * sp.rot
 		}
-		x += float64(g.advance) * size
+		if rng != nil && sp.scale[1] > sp.scale[0] {
+			pg.scale = uniform(sp.scale)
+		}
+		lay.glyphs = append(lay.glyphs, pg)
+		if g.ok {
+			top, bottom := lay.glyphExtent(&pg)
+			lay.top = math.Min(lay.top, top)
+			lay.bottom = math.Max(lay.bottom, bottom)
+		}
+		x += float64(g.advance) * size * pg.scale
 	}
 	lay.width = x
+	if rng != nil && sp.waveA[1] > 0 && sp.waveP[0] > 0 {
+		amp := uniform(sp.waveA) * size
+		period := uniform(sp.waveP) * size
+		ph := rng.Float64() * 2 * math.Pi
+		k := 2 * math.Pi / period
+		lay.top, lay.bottom = 0, 0
+		for i := range lay.glyphs {
+			pg := &lay.glyphs[i]
+			xc := pg.x + float64(pg.g.advance)*size*pg.scale/2
+			pg.y += amp * math.Sin(k*xc+ph)
+			pg.rot += math.Atan(amp * k * math.Cos(k*xc+ph))
+			if pg.g.ok {
+				top, bottom := lay.glyphExtent(pg)
+				lay.top = math.Min(lay.top, top)
+				lay.bottom = math.Max(lay.bottom, bottom)
+			}
+		}
+	}
 	return lay
+}
+
+// glyphTransform returns the matrix that maps a glyph's outline (in ems)
+// into layout coordinates: x = a*px + b*py + e, y = c*px + d*py + f.
+func (l *textLayout) glyphTransform(pg *placedGlyph) (a, b, c, d, e, f float64) {
+	sc := pg.scale
+	if sc == 0 {
+		sc = 1
+	}
+	k := l.size * sc
+	if pg.rot == 0 {
+		return k, 0, 0, k, pg.x, pg.y
+	}
+	sin, cos := math.Sincos(pg.rot)
+	// Turn about the middle of the x-height: (adv/2, -xHeight/2) in ems.
+	cx, cy := float64(pg.g.advance)/2*k, -float64(l.font.xHeight)/2*k
+	a, b, c, d = k*cos, -k*sin, k*sin, k*cos
+	e = pg.x + cx - (cx*cos - cy*sin)
+	f = pg.y + cy - (cx*sin + cy*cos)
+	return a, b, c, d, e, f
+}
+
+// glyphExtent returns the top and bottom of a placed glyph's ink box
+// (advance wide) relative to the baseline.
+func (l *textLayout) glyphExtent(pg *placedGlyph) (top, bottom float64) {
+	_, _, c, d, _, f := l.glyphTransform(pg)
+	top, bottom = math.Inf(1), math.Inf(-1)
+	for _, px := range [2]float64{0, float64(pg.g.advance)} {
+		for _, py := range [2]float64{float64(pg.g.minY), float64(pg.g.maxY)} {
+			y := c*px + d*py + f
+			top, bottom = math.Min(top, y), math.Max(bottom, y)
+		}
+	}
+	return top, bottom
+}
+
+// addMark adds a stroke to the layout (see textMark) and grows its box.
+func (l *textLayout) addMark(m textMark) {
+	l.marks = append(l.marks, m)
+	if m.cut {
+		return
+	}
+	for _, p := range m.pts {
+		l.top = math.Min(l.top, p.Y-m.hw)
+		l.bottom = math.Max(l.bottom, p.Y+m.hw)
+	}
 }
 
 // missing reports whether any glyph of the layout is absent from its font.
@@ -93,40 +186,72 @@ func (l *textLayout) missing() bool {
 	return false
 }
 
-// addTo adds the glyph outlines to p, with the baseline starting at origin
-// and turned by angle (radians, clockwise on screen), scaled by s.
+// addTo adds the glyph outlines and ink marks to p, with the baseline
+// starting at origin and turned by angle (radians, clockwise on screen),
+// scaled by s.
 func (l *textLayout) addTo(p *path, origin Point, angle, s float64) {
 	sin, cos := math.Sincos(angle)
-	size := l.size
-	tx := func(gx, gy float64, px, py float32) (float32, float32) {
-		lx := gx + float64(px)*size
-		ly := gy + float64(py)*size
-		x := origin.X + lx*cos - ly*sin
-		y := origin.Y + lx*sin + ly*cos
-		return float32(x * s), float32(y * s)
-	}
-	for _, pg := range l.glyphs {
+	for i := range l.glyphs {
+		pg := &l.glyphs[i]
+		ga, gb, gc, gd, ge, gf := l.glyphTransform(pg)
+		tx := func(px, py float32) (float32, float32) {
+			lx := ga*float64(px) + gb*float64(py) + ge
+			ly := gc*float64(px) + gd*float64(py) + gf
+			x := origin.X + lx*cos - ly*sin
+			y := origin.Y + lx*sin + ly*cos
+			return float32(x * s), float32(y * s)
+		}
 		for _, op := range pg.g.ops {
 			q := op.p
 			switch op.op {
 			case 'M':
-				x, y := tx(pg.x, pg.y, q[0], q[1])
+				x, y := tx(q[0], q[1])
 				p.moveTo(x, y)
 			case 'L':
-				x, y := tx(pg.x, pg.y, q[0], q[1])
+				x, y := tx(q[0], q[1])
 				p.lineTo(x, y)
 			case 'Q':
-				x1, y1 := tx(pg.x, pg.y, q[0], q[1])
-				x, y := tx(pg.x, pg.y, q[2], q[3])
+				x1, y1 := tx(q[0], q[1])
+				x, y := tx(q[2], q[3])
 				p.quadTo(x1, y1, x, y)
 			case 'C':
-				x1, y1 := tx(pg.x, pg.y, q[0], q[1])
-				x2, y2 := tx(pg.x, pg.y, q[2], q[3])
-				x, y := tx(pg.x, pg.y, q[4], q[5])
+				x1, y1 := tx(q[0], q[1])
+				x2, y2 := tx(q[2], q[3])
+				x, y := tx(q[4], q[5])
 				p.cubeTo(x1, y1, x2, y2, x, y)
 			}
 		}
 	}
+	l.addMarks(p, origin, angle, s, false)
+}
+
+// addMarks adds the ink marks (cut false) or the cuts (cut true) to p.
+func (l *textLayout) addMarks(p *path, origin Point, angle, s float64, cut bool) {
+	if len(l.marks) == 0 {
+		return
+	}
+	sin, cos := math.Sincos(angle)
+	var buf [32]Point
+	for _, m := range l.marks {
+		if m.cut != cut {
+			continue
+		}
+		pts := buf[:0]
+		for _, q := range m.pts {
+			pts = append(pts, origin.add(q.rot(sin, cos)))
+		}
+		p.stroke(pts, s, float32(m.hw*s), true)
+	}
+}
+
+// hasCuts reports whether the layout has marks cut out of its letters.
+func (l *textLayout) hasCuts() bool {
+	for _, m := range l.marks {
+		if m.cut {
+			return true
+		}
+	}
+	return false
 }
 
 // quadAt returns the label's box (ink box grown by pad on every side) when
@@ -142,7 +267,8 @@ func (l *textLayout) quadAt(origin Point, angle, pad float64) quad {
 }
 
 // drawText draws the layout in col, over a halo of haloR layout pixels in
-// halo (no halo when haloR is 0). It returns the image rectangle of the ink.
+// halo (no halo when haloR is 0); the layout's cuts show the halo colour
+// through the letters. It returns the image rectangle of the ink.
 func (c *canvas) drawText(l *textLayout, origin Point, angle float64, col, halo color.RGBA, haloR float64) image.Rectangle {
 	c.p.reset()
 	l.addTo(&c.p, origin, angle, c.scale)
@@ -156,8 +282,28 @@ func (c *canvas) drawText(l *textLayout, origin Point, angle float64, col, halo 
 		hm := dilate(c.mask.Pix, r.Dx(), r.Dy(), rpx, &c.dil)
 		composite(c.img, r, hm, r.Dx(), halo)
 	}
-	composite(c.img, r, c.mask.Pix, r.Dx(), col)
-	return inkBounds(c.mask.Pix, r)
+	ink := c.mask.Pix
+	box := inkBounds(ink, r)
+	if l.hasCuts() {
+		n := len(ink)
+		if cap(c.ink) < n {
+			c.ink = make([]uint8, n)
+		}
+		c.ink = c.ink[:n]
+		copy(c.ink, ink)
+		l.addMarks(&c.p, origin, angle, c.scale, true)
+		if !c.rasterizeIn(&c.p, r) {
+			for i, v := range c.mask.Pix {
+				if v != 0 {
+					c.ink[i] = uint8((uint32(c.ink[i])*uint32(255-v) + 127) / 255)
+				}
+			}
+		}
+		c.p.reset()
+		ink = c.ink
+	}
+	composite(c.img, r, ink, r.Dx(), col)
+	return box
 }
 
 // inkBounds is the bounding box of the non-zero mask pixels, in image
