@@ -95,8 +95,8 @@ func (a *Auditor) Run(ctx context.Context, n int, next func(ctx context.Context,
 	}
 	rep := &Report{Kind: "audio", Challenges: n, Skipped: append([]Skip(nil), a.cfg.skipped...), Target: a.cfg.target}
 	type acc struct {
-		row    Row
-		recSum float64
+		row             Row
+		recSum, chanceS float64
 	}
 	var rows []*acc
 	index := map[string]*acc{}
@@ -151,13 +151,16 @@ func (a *Auditor) Run(ctx context.Context, n int, next func(ctx context.Context,
 			}
 			for _, s := range Strategies() {
 				row := rowFor(r.Name(), s)
-				best := 0.0
+				best, chance := 0.0, 0.0
 				for _, ans := range p.Answers {
+					ctl := control(ans)
 					for _, d := range readings[s] {
 						best = math.Max(best, Recovered(d, ans))
+						chance = math.Max(chance, Recovered(d, ctl))
 					}
 				}
 				row.recSum += best
+				row.chanceS += chance
 				hit, dec := false, false
 				for _, d := range readings[s] {
 					hit = hit || equalsAny(d, p.Answers)
@@ -190,6 +193,7 @@ func (a *Auditor) Run(ctx context.Context, n int, next func(ctx context.Context,
 		r.row.Rate = float64(r.row.Solved) / float64(n)
 		r.row.DecoyRate = float64(r.row.Decoys) / float64(n)
 		r.row.Recovered = r.recSum / float64(n)
+		r.row.Chance = r.chanceS / float64(n)
 		rep.Rows = append(rep.Rows, r.row)
 	}
 	for k := range engines {
@@ -200,6 +204,17 @@ func (a *Auditor) Run(ctx context.Context, n int, next func(ctx context.Context,
 	rep.DecoyBestOf = NewRate(decoyOf, n)
 	rep.TimePerChallenge = Millis(wall / time.Duration(n))
 	return rep, nil
+}
+
+// control returns a digit string as long as answer that is not it: each
+// digit d becomes (d+5) mod 10. Digits recovered of it measure what a
+// transcript recovers by chance.
+func control(answer string) string {
+	b := []byte(audio.NormalizeDigits(answer))
+	for i := range b {
+		b[i] = '0' + (b[i]-'0'+5)%10
+	}
+	return string(b)
 }
 
 // contains reports whether the digits of an answer occur in a row in all.

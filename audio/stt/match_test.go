@@ -126,3 +126,17 @@ func TestParseOutputs(t *testing.T) {
 		t.Errorf("parseJSONLines(bad) = nil error")
 	}
 }
+
+func TestControl(t *testing.T) {
+	if got := control("04-655"); got != "59100" {
+		t.Errorf("control(04-655) = %q, want 59100", got)
+	}
+	// A transcript that is the control recovers all of it and little of
+	// the answer.
+	if r := Recovered("59100", control("04655")); r != 1 {
+		t.Errorf("Recovered(control) = %v, want 1", r)
+	}
+	if r := Recovered("59100", "04655"); r > 0.2 {
+		t.Errorf("Recovered(59100, 04655) = %v, want ≤ 0.2", r)
+	}
+}

@@ -51,8 +51,13 @@ type Row struct {
 	Rate      float64 `json:"rate"`
 	DecoyRate float64 `json:"decoy_rate"`
 	// Recovered is the mean share of the answer's digits recovered by the
-	// best reading (see Recovered).
+	// best reading (see Recovered). Chance is the same for a control: a
+	// digit string as long as the answer that is not it (each digit d
+	// replaced by d+5 mod 10). Long transcripts recover some digits of any
+	// answer; only Recovered well above Chance shows the engine heard the
+	// answer.
 	Recovered float64 `json:"recovered"`
+	Chance    float64 `json:"chance"`
 }
 
 // Rate is a count of successes out of a total, with the upper end of its
@@ -154,10 +159,10 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	b.WriteString("\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  engine\tstrategy\tsolved\trate\tdecoy given\tdigits recovered\t")
+	fmt.Fprintln(tw, "  engine\tstrategy\tsolved\trate\tdecoy given\tdigits recovered\t(chance)\t")
 	for _, row := range r.Rows {
-		fmt.Fprintf(tw, "  %s\t%s\t%d/%d\t%s\t%d (%s)\t%s\t\n", row.Engine, row.Strategy, row.Solved, row.Total,
-			pct(row.Rate), row.Decoys, pct(row.DecoyRate), pct(row.Recovered))
+		fmt.Fprintf(tw, "  %s\t%s\t%d/%d\t%s\t%d (%s)\t%s\t(%s)\t\n", row.Engine, row.Strategy, row.Solved, row.Total,
+			pct(row.Rate), row.Decoys, pct(row.DecoyRate), pct(row.Recovered), pct(row.Chance))
 	}
 	tw.Flush()
 	status := "met"

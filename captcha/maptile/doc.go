@@ -13,10 +13,16 @@
 //   - Every name on the map is invented ("Tullmere Station", "솔담역"), so
 //     no map database knows the answer, and other labels in the same style
 //     surround the target, so reading every label is not enough.
+//   - Labels are lettered like hand-drawn map names: the baseline waves,
+//     each letter turns with it and a little on its own, letters vary in
+//     size and spacing, words break, labels run along roads, in several
+//     fonts. A stroke in the label's own colour follows the wave along the
+//     bottom of the letters and joins them, so colour or threshold
+//     separation cannot remove it and the label cannot be cut into letters.
+//     Every place and street label is drawn this way, so the distortion
+//     does not mark the target.
 //   - White watermark text crosses the target, other labels and the map,
-//     translucent over labels so a person still reads the dark letters.
-//   - Letters are irregularly spaced, words broken, labels slightly rotated
-//     or turned along roads, in several fonts.
+//     faint over labels so a person still reads the dark letters.
 //
 // Everything is drawn from the request's seed: the same captcha.Request
 // always gives the same PNG, byte for byte, and Scale 2 draws the same

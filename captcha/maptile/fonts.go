@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 
 	"golang.org/x/image/font/gofont/gobold"
@@ -32,6 +33,11 @@ type Font struct {
 	f       *sfnt.Font
 	upem    float32
 	xHeight float32 // height of a lowercase x, in ems
+	stem    float32 // typical stroke width, in ems
+	// reverse is set when the font's outer contours wind counter-clockwise
+	// on screen; outlines are then reversed as they load, so that glyphs
+	// wind like the strokes drawn with them and the two unite.
+	reverse bool
 
 	mu     sync.RWMutex
 	glyphs map[rune]*glyph
@@ -65,7 +71,13 @@ func ParseFont(name string, data []byte) (*Font, error) {
 	if !x.ok || x.minY >= 0 {
 		return nil, fmt.Errorf("maptile: font %s has no usable glyph for 'x'", name)
 	}
+	if a, _ := outlineAreaPerimeter(x.ops); a > 0 {
+		ft.reverse = true
+		clear(ft.glyphs)
+		x = ft.glyph('x')
+	}
 	ft.xHeight = -x.minY
+	ft.stem = ft.stemWidth()
 	return ft, nil
 }
 
@@ -150,7 +162,49 @@ func (ft *Font) load(r rune) *glyph {
 		}
 		g.ops = append(g.ops, op)
 	}
+	if ft.reverse {
+		g.ops = reverseContours(g.ops)
+	}
 	return g
+}
+
+// reverseContours returns the outline ops with every contour traced the
+// other way round. Contours are closed implicitly, from their last point
+// back to their first.
+func reverseContours(ops []pathOp) []pathOp {
+	out := make([]pathOp, 0, len(ops))
+	end := func(op pathOp) [2]float32 {
+		switch op.op {
+		case 'Q':
+			return [2]float32{op.p[2], op.p[3]}
+		case 'C':
+			return [2]float32{op.p[4], op.p[5]}
+		}
+		return [2]float32{op.p[0], op.p[1]}
+	}
+	for i := 0; i < len(ops); {
+		j := i + 1
+		for j < len(ops) && ops[j].op != 'M' {
+			j++
+		}
+		c := ops[i:j] // c[0] is the move, unless the outline lacks one
+		last := end(c[len(c)-1])
+		out = append(out, pathOp{op: 'M', p: [6]float32{last[0], last[1]}})
+		for k := len(c) - 1; k >= 1; k-- {
+			prev := end(c[k-1])
+			op := c[k]
+			switch op.op {
+			case 'L':
+				out = append(out, pathOp{op: 'L', p: [6]float32{prev[0], prev[1]}})
+			case 'Q':
+				out = append(out, pathOp{op: 'Q', p: [6]float32{op.p[0], op.p[1], prev[0], prev[1]}})
+			case 'C':
+				out = append(out, pathOp{op: 'C', p: [6]float32{op.p[2], op.p[3], op.p[0], op.p[1], prev[0], prev[1]}})
+			}
+		}
+		i = j
+	}
+	return out
 }
 
 // fontSet is the fonts of one language: labels pick among them.
@@ -187,4 +241,82 @@ func defaultFonts() (map[string]fontSet, error) {
 		"en": {regular: []*Font{goReg, goMed}, bold: []*Font{goMed, goBold}},
 		"ko": {regular: []*Font{krReg}, bold: []*Font{krB, krReg}},
 	}, nil
+}
+
+// stemWidth estimates the font's stroke width in ems as 2·area/perimeter
+// of the outlines of letters drawn with plain strokes: for long strokes of
+// width w, area ≈ perimeter·w/2. It measures Latin "lnmuh" and Hangul
+// "이나한글", whichever the font has, and returns the thinner; 0.09 when
+// the font has none of them.
+func (ft *Font) stemWidth() float32 {
+	stem := float32(0)
+	for _, sample := range []string{"lnmuh", "이나한글"} {
+		var area, perim float64
+		for _, r := range sample {
+			g := ft.glyph(r)
+			if !g.ok {
+				continue
+			}
+			a, p := outlineAreaPerimeter(g.ops)
+			area += math.Abs(a)
+			perim += p
+		}
+		if area > 0 && perim > 0 {
+			w := float32(2 * area / perim)
+			if stem == 0 || w < stem {
+				stem = w
+			}
+		}
+	}
+	if stem == 0 {
+		return 0.09
+	}
+	return stem
+}
+
+// outlineAreaPerimeter returns the signed area (outer contours minus holes;
+// negative when the outer contours run clockwise on screen) and the total
+// contour length of a glyph outline, with curves flattened.
+func outlineAreaPerimeter(ops []pathOp) (area, perim float64) {
+	var signed float64
+	var start, cur [2]float64
+	open := false
+	edge := func(q [2]float64) {
+		signed += cur[0]*q[1] - q[0]*cur[1]
+		perim += math.Hypot(q[0]-cur[0], q[1]-cur[1])
+		cur = q
+	}
+	closeContour := func() {
+		if open {
+			edge(start)
+		}
+	}
+	pt := func(op pathOp, i int) [2]float64 { return [2]float64{float64(op.p[2*i]), float64(op.p[2*i+1])} }
+	const steps = 8
+	for _, op := range ops {
+		switch op.op {
+		case 'M':
+			closeContour()
+			start, cur, open = pt(op, 0), pt(op, 0), true
+		case 'L':
+			edge(pt(op, 0))
+		case 'Q':
+			p0, c, e := cur, pt(op, 0), pt(op, 1)
+			for k := 1; k <= steps; k++ {
+				t := float64(k) / steps
+				u := 1 - t
+				edge([2]float64{u*u*p0[0] + 2*u*t*c[0] + t*t*e[0], u*u*p0[1] + 2*u*t*c[1] + t*t*e[1]})
+			}
+		case 'C':
+			p0, c1, c2, e := cur, pt(op, 0), pt(op, 1), pt(op, 2)
+			for k := 1; k <= steps; k++ {
+				t := float64(k) / steps
+				u := 1 - t
+				a, b, cc, d := u*u*u, 3*u*u*t, 3*u*t*t, t*t*t
+				edge([2]float64{a*p0[0] + b*c1[0] + cc*c2[0] + d*e[0], a*p0[1] + b*c1[1] + cc*c2[1] + d*e[1]})
+			}
+		}
+	}
+	closeContour()
+	return signed / 2, perim
 }

@@ -158,3 +158,42 @@ func nearLine(p Point, pts []Point, d float64) bool {
 	}
 	return false
 }
+
+// polyIndex speeds up nearness tests against a long polyline: it keeps the
+// bounding box of every run of polyChunk segments, so that a test looks
+// only at the runs whose box is near the point.
+type polyIndex struct {
+	pts   []Point
+	boxes []rect
+}
+
+const polyChunk = 12
+
+func newPolyIndex(pts []Point) polyIndex {
+	ix := polyIndex{pts: pts}
+	for lo := 0; lo+1 < len(pts); lo += polyChunk {
+		hi := min(lo+polyChunk+1, len(pts))
+		b := rect{pts[lo].X, pts[lo].Y, pts[lo].X, pts[lo].Y}
+		for _, p := range pts[lo+1 : hi] {
+			b.x0, b.y0 = math.Min(b.x0, p.X), math.Min(b.y0, p.Y)
+			b.x1, b.y1 = math.Max(b.x1, p.X), math.Max(b.y1, p.Y)
+		}
+		ix.boxes = append(ix.boxes, b)
+	}
+	return ix
+}
+
+// near reports whether p lies within d of the polyline, exactly as
+// nearLine(p, pts, d) does.
+func (ix *polyIndex) near(p Point, d float64) bool {
+	for i, b := range ix.boxes {
+		if p.X < b.x0-d || p.X > b.x1+d || p.Y < b.y0-d || p.Y > b.y1+d {
+			continue
+		}
+		lo := i * polyChunk
+		if nearLine(p, ix.pts[lo:min(lo+polyChunk+1, len(ix.pts))], d) {
+			return true
+		}
+	}
+	return false
+}

@@ -112,8 +112,8 @@ func (p *planner) pickFont(list []*Font) *Font { return list[p.rng.IntN(len(list
 func (p *planner) layout(text string, fonts []*Font) textLayout {
 	f := p.pickFont(fonts)
 	size := p.xh * p.uniform(1, 1.08) / float64(f.xHeight)
-	lay := layoutText(f, size, text, labelSpacingNow(), p.rng)
-	p.distort(&lay)
+	lay := layoutText(f, size, text, labelSpacing, p.rng)
+	lay.join()
 	return lay
 }
 
@@ -134,9 +134,17 @@ func (p *planner) placeLabelNear(lay textLayout, box rect, col color.RGBA) (plan
 		{-(hw + gap + lay.width/2), 0},
 		{0, hh + gap + th},
 		{0, -(hh + gap + th)},
+		// Then beside the anchor, but shifted up or down by half the
+		// label's height, as maps do when the plain spots are taken.
+		{hw + gap + lay.width/2, -th},
+		{hw + gap + lay.width/2, th},
+		{-(hw + gap + lay.width/2), -th},
+		{-(hw + gap + lay.width/2), th},
 	}
 	if p.rng.IntN(3) == 0 {
 		cands[0], cands[1] = cands[1], cands[0]
+		cands[4], cands[6] = cands[6], cands[4]
+		cands[5], cands[7] = cands[7], cands[5]
 	}
 	for _, c := range cands {
 		// centre of the ink box in map space (offset rotated with the label)
@@ -300,7 +308,7 @@ func (p *planner) labelStreet(li int) (int, bool) {
 	if lay.missing() {
 		return -1, false
 	}
-	for try := 0; try < 3; try++ {
+	for try := 0; try < 6; try++ {
 		c, ang, ok := p.streetSpot(ln.Points, lay.width)
 		if !ok {
 			return -1, false
@@ -501,7 +509,7 @@ func (p *planner) watermark() {
 		frag := p.names.fragment()
 		f := p.pickFont(p.fonts.regular)
 		size := l.lay.size * p.uniform(0.7, 0.88)
-		lay := layoutText(f, size, frag, labelSpacing, p.rng)
+		lay := layoutText(f, size, frag, watermarkSpacing, p.rng)
 		ang := l.angle + p.uniform(0.1, 0.28)*float64(1-2*p.rng.IntN(2))
 		sin, cos := math.Sincos(ang)
 		lsin, lcos := math.Sincos(l.angle)
@@ -513,7 +521,7 @@ func (p *planner) watermark() {
 		p.pl.watermarks = append(p.pl.watermarks, wm)
 		p.pl.decoys = append(p.pl.decoys, frag)
 	}
-	cross(p.pl.target, uint8(p.uniform(100, 130)))
+	cross(p.pl.target, uint8(p.uniform(55, 80)))
 	// Cross as many other labels again, so a crossed label is no clue.
 	others := p.rng.Perm(len(p.pl.labels))
 	n := 1 + p.rng.IntN(3)
@@ -524,7 +532,7 @@ func (p *planner) watermark() {
 		if li == p.pl.target {
 			continue
 		}
-		cross(li, uint8(p.uniform(100, 130)))
+		cross(li, uint8(p.uniform(55, 80)))
 		n--
 	}
 	// Free text across the map, clear of the labels (crossing them is the
@@ -532,7 +540,7 @@ func (p *planner) watermark() {
 	for k, tries := 2+p.rng.IntN(3), 0; k > 0 && tries < 12; tries++ {
 		frag := p.names.fragment()
 		f := p.pickFont(p.fonts.regular)
-		lay := layoutText(f, p.uniform(17, 30), frag, labelSpacing, p.rng)
+		lay := layoutText(f, p.uniform(17, 30), frag, watermarkSpacing, p.rng)
 		ang := p.uniform(-0.5, 0.5)
 		origin := Point{p.uniform(0, math.Max(1, p.w-lay.width)), p.uniform(30, p.h-10)}
 		wm := planLabel{lay: lay, origin: origin, angle: ang, col: p.white(uint8(p.uniform(190, 235))), kind: LabelWatermark}

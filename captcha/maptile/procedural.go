@@ -45,8 +45,8 @@ type procGen struct {
 }
 
 type corridor struct {
-	pts []Point
-	hw  float64
+	line polyIndex
+	hw   float64
 }
 
 func (g *procGen) uniform(a, b float64) float64 { return a + (b-a)*g.rng.Float64() }
@@ -103,7 +103,7 @@ func (g *procGen) blocked(p Point, margin float64) bool {
 		return true
 	}
 	for _, c := range g.corridor {
-		if nearLine(p, c.pts, c.hw+margin) {
+		if c.line.near(p, c.hw+margin) {
 			return true
 		}
 	}
@@ -329,8 +329,9 @@ func (g *procGen) addWater() {
 		}
 		g.m.Areas = append(g.m.Areas, Area{Kind: AreaWater, Rings: [][]Point{bank}})
 		half := width / 2
+		river := newPolyIndex(centre)
 		g.water = func(p Point, margin float64) bool {
-			return nearLine(p, centre, half+margin)
+			return river.near(p, half+margin)
 		}
 		return
 	}
@@ -433,7 +434,7 @@ func (g *procGen) addCorridors() {
 		for _, piece := range g.clipDry(pts, LineRail) {
 			g.m.Lines = append(g.m.Lines, Line{Kind: LineRail, Points: piece})
 		}
-		g.corridor = append(g.corridor, corridor{pts, 5})
+		g.corridor = append(g.corridor, corridor{newPolyIndex(pts), 5})
 		// A station on the visible stretch of line.
 		var vis []int
 		for i, p := range pts {
@@ -464,7 +465,7 @@ func (g *procGen) addCorridors() {
 		for _, piece := range g.clipDry(pts, LineMotorway) {
 			g.m.Lines = append(g.m.Lines, Line{Kind: LineMotorway, Points: piece})
 		}
-		g.corridor = append(g.corridor, corridor{pts, roadStyles[LineMotorway].halfW + 2})
+		g.corridor = append(g.corridor, corridor{newPolyIndex(pts), roadStyles[LineMotorway].halfW + 2})
 	}
 }
 

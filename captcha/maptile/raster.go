@@ -263,8 +263,6 @@ type scratch struct {
 	p    path
 	// dil holds the buffers of halo dilation.
 	dil [][]uint8
-	// ink holds a label's coverage while its cuts are rasterised.
-	ink []uint8
 	q   quantizer
 	img *image.RGBA // the image of renders that do not keep theirs
 }
@@ -313,23 +311,6 @@ func (c *canvas) rasterize(p *path, pad int) image.Rectangle {
 	if r.Empty() {
 		return image.Rectangle{}
 	}
-	c.rasterizeRect(p, r)
-	return r
-}
-
-// rasterizeIn draws the path's coverage into c.mask over exactly the image
-// rectangle r (which must lie inside the image). It reports whether the
-// path is empty, in which case c.mask is unchanged.
-func (c *canvas) rasterizeIn(p *path, r image.Rectangle) bool {
-	if p.empty || len(p.ops) == 0 || r.Empty() {
-		return true
-	}
-	c.rasterizeRect(p, r)
-	return false
-}
-
-// rasterizeRect draws the path's coverage into c.mask, which covers r.
-func (c *canvas) rasterizeRect(p *path, r image.Rectangle) {
 	w, h := r.Dx(), r.Dy()
 	c.z.Reset(w, h)
 	ox, oy := float32(r.Min.X), float32(r.Min.Y)
@@ -359,6 +340,7 @@ func (c *canvas) rasterizeRect(p *path, r image.Rectangle) {
 	c.mask.Rect = image.Rect(0, 0, w, h)
 	c.z.DrawOp = draw.Src
 	c.z.Draw(&c.mask, c.mask.Rect, image.Opaque, image.Point{})
+	return r
 }
 
 // fill draws the path in col (its alpha is the opacity) and resets it.

@@ -3,19 +3,28 @@ package maptile
 import (
 	"image"
 	"image/color"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
 
 func TestDilateMatchesNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	w, h := 23, 17
-	m := make([]uint8, w*h)
-	for i := range m {
-		if rng.IntN(9) == 0 {
-			m[i] = uint8(rng.IntN(256))
+	// A dense mask, and a wide sparse one with long empty runs.
+	for _, sz := range []struct{ w, h, sparse int }{{23, 17, 9}, {61, 13, 60}} {
+		w, h := sz.w, sz.h
+		m := make([]uint8, w*h)
+		for i := range m {
+			if rng.IntN(sz.sparse) == 0 {
+				m[i] = uint8(rng.IntN(256))
+			}
 		}
+		testDilate(t, m, w, h)
 	}
+}
+
+func testDilate(t *testing.T, m []uint8, w, h int) {
+	t.Helper()
 	for rad := 1; rad <= 4; rad++ {
 		var sc [][]uint8
 		got := dilate(m, w, h, rad, &sc)
@@ -144,5 +153,21 @@ func TestContrastRatio(t *testing.T) {
 	}
 	if c := ContrastRatio(colStreetText, colHalo); c < 4.5 {
 		t.Errorf("street text contrast %.2f", c)
+	}
+}
+
+func TestPolyIndexMatchesNearLine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var pts []Point
+	for i := 0; i < 50; i++ {
+		pts = append(pts, Point{float64(i) * 10, 100 + 40*math.Sin(float64(i)/5)})
+	}
+	ix := newPolyIndex(pts)
+	for k := 0; k < 5000; k++ {
+		p := Point{rng.Float64()*560 - 40, rng.Float64() * 240}
+		d := rng.Float64() * 20
+		if got, want := ix.near(p, d), nearLine(p, pts, d); got != want {
+			t.Fatalf("near(%v, %.2f) = %v, nearLine = %v", p, d, got, want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package maptile
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 	"math"
@@ -18,13 +19,27 @@ type textLayout struct {
 	width  float64
 	top    float64 // ink top relative to the baseline (negative)
 	bottom float64 // ink bottom relative to the baseline
-	// marks are strokes drawn with the text (ink) or cut out of it (cuts),
-	// in the same coordinates as the glyphs.
+	// marks are strokes drawn with the text, in the same coordinates as
+	// the glyphs.
 	marks []textMark
+	// The baseline is y = waveAmp·sin(waveK·x + wavePhase) (0 when the
+	// layout does not wave); letters turn with it by at most maxTurn.
+	waveAmp, waveK, wavePhase float64
+	maxTurn                   float64
 }
 
-// placedGlyph is one glyph of a layout: its origin on the baseline, and a
-// turn and size change about the middle of its x-height.
+// baselineAt returns the height and slope of the layout's baseline at x.
+func (l *textLayout) baselineAt(x float64) (y, slope float64) {
+	if l.waveAmp == 0 {
+		return 0, 0
+	}
+	s, c := math.Sincos(l.waveK*x + l.wavePhase)
+	return l.waveAmp * s, l.waveAmp * l.waveK * c
+}
+
+// placedGlyph is one glyph of a layout: its origin on the baseline, a size
+// change (the glyph grows from its origin, so it keeps its baseline) and a
+// turn about the middle of its x-height.
 type placedGlyph struct {
 	g     *glyph
 	x, y  float64
@@ -32,14 +47,14 @@ type placedGlyph struct {
 	scale float64 // size multiplier; 0 means 1
 }
 
-// textMark is a polyline stroked with half width hw (layout pixels) in
-// layout coordinates: drawn in the text colour, or, when cut is set, cut out
-// of the letters in the halo colour.
+// textMark is a polyline in layout coordinates, at most maxMarkPoints
+// long, stroked with half width hw (layout pixels) in the text colour.
 type textMark struct {
 	pts []Point
 	hw  float64
-	cut bool
 }
+
+const maxMarkPoints = 64
 
 // spacing says how irregularly a label's letters are spaced.
 type spacing struct {
@@ -47,17 +62,18 @@ type spacing struct {
 	space  [2]float64 // width of a space, as a multiple of its advance
 	breakP float64    // chance of a stray word break inside a word
 	wobble float64    // baseline jitter per glyph, in ems
-	rot    float64    // largest turn of a glyph, radians
+	rot    float64    // largest random turn of a glyph, radians
 	scale  [2]float64 // size multiplier per glyph: [min, max); zero means 1
 	// waveA and waveP bend the baseline into a sine wave of amplitude
-	// waveA and period waveP (ems, [min, max)); glyphs turn with it.
+	// waveA and period waveP (ems, [min, max)); glyphs turn with it, by at
+	// most maxTurn in all.
 	waveA, waveP [2]float64
+	maxTurn      float64
 }
 
-var (
-	plainSpacing = spacing{letter: [2]float64{0, 0}, space: [2]float64{1, 1}}
-	labelSpacing = spacing{letter: [2]float64{-0.02, 0.13}, space: [2]float64{0.7, 1.9}, breakP: 0.35, wobble: 0.025}
-)
+// plainSpacing sets text evenly on a straight baseline. See distort.go for
+// labelSpacing.
+var plainSpacing = spacing{letter: [2]float64{0, 0}, space: [2]float64{1, 1}}
 
 // layoutText lays out s in font f at size (pixels per em at scale 1). rng
 // (may be nil for plainSpacing) drives the irregular spacing.
@@ -114,12 +130,16 @@ func layoutText(f *Font, size float64, s string, sp spacing, rng *rand.Rand) tex
 		period := uniform(sp.waveP) * size
 		ph := rng.Float64() * 2 * math.Pi
 		k := 2 * math.Pi / period
+		lay.waveAmp, lay.waveK, lay.wavePhase, lay.maxTurn = amp, k, ph, sp.maxTurn
 		lay.top, lay.bottom = 0, 0
 		for i := range lay.glyphs {
 			pg := &lay.glyphs[i]
 			xc := pg.x + float64(pg.g.advance)*size*pg.scale/2
 			pg.y += amp * math.Sin(k*xc+ph)
 			pg.rot += math.Atan(amp * k * math.Cos(k*xc+ph))
+			if sp.maxTurn > 0 {
+				pg.rot = min(max(pg.rot, -sp.maxTurn), sp.maxTurn)
+			}
 			if pg.g.ok {
 				top, bottom := lay.glyphExtent(pg)
 				lay.top = math.Min(lay.top, top)
@@ -166,10 +186,10 @@ func (l *textLayout) glyphExtent(pg *placedGlyph) (top, bottom float64) {
 
 // addMark adds a stroke to the layout (see textMark) and grows its box.
 func (l *textLayout) addMark(m textMark) {
-	l.marks = append(l.marks, m)
-	if m.cut {
-		return
+	if len(m.pts) > maxMarkPoints {
+		m.pts = m.pts[:maxMarkPoints]
 	}
+	l.marks = append(l.marks, m)
 	for _, p := range m.pts {
 		l.top = math.Min(l.top, p.Y-m.hw)
 		l.bottom = math.Max(l.bottom, p.Y+m.hw)
@@ -186,7 +206,7 @@ func (l *textLayout) missing() bool {
 	return false
 }
 
-// addTo adds the glyph outlines and ink marks to p, with the baseline
+// addTo adds the glyph outlines and the marks to p, with the baseline
 // starting at origin and turned by angle (radians, clockwise on screen),
 // scaled by s.
 func (l *textLayout) addTo(p *path, origin Point, angle, s float64) {
@@ -222,36 +242,14 @@ func (l *textLayout) addTo(p *path, origin Point, angle, s float64) {
 			}
 		}
 	}
-	l.addMarks(p, origin, angle, s, false)
-}
-
-// addMarks adds the ink marks (cut false) or the cuts (cut true) to p.
-func (l *textLayout) addMarks(p *path, origin Point, angle, s float64, cut bool) {
-	if len(l.marks) == 0 {
-		return
-	}
-	sin, cos := math.Sincos(angle)
-	var buf [32]Point
+	var buf [maxMarkPoints]Point
 	for _, m := range l.marks {
-		if m.cut != cut {
-			continue
-		}
 		pts := buf[:0]
 		for _, q := range m.pts {
 			pts = append(pts, origin.add(q.rot(sin, cos)))
 		}
 		p.stroke(pts, s, float32(m.hw*s), true)
 	}
-}
-
-// hasCuts reports whether the layout has marks cut out of its letters.
-func (l *textLayout) hasCuts() bool {
-	for _, m := range l.marks {
-		if m.cut {
-			return true
-		}
-	}
-	return false
 }
 
 // quadAt returns the label's box (ink box grown by pad on every side) when
@@ -267,8 +265,7 @@ func (l *textLayout) quadAt(origin Point, angle, pad float64) quad {
 }
 
 // drawText draws the layout in col, over a halo of haloR layout pixels in
-// halo (no halo when haloR is 0); the layout's cuts show the halo colour
-// through the letters. It returns the image rectangle of the ink.
+// halo (no halo when haloR is 0). It returns the image rectangle of the ink.
 func (c *canvas) drawText(l *textLayout, origin Point, angle float64, col, halo color.RGBA, haloR float64) image.Rectangle {
 	c.p.reset()
 	l.addTo(&c.p, origin, angle, c.scale)
@@ -282,28 +279,8 @@ func (c *canvas) drawText(l *textLayout, origin Point, angle float64, col, halo 
 		hm := dilate(c.mask.Pix, r.Dx(), r.Dy(), rpx, &c.dil)
 		composite(c.img, r, hm, r.Dx(), halo)
 	}
-	ink := c.mask.Pix
-	box := inkBounds(ink, r)
-	if l.hasCuts() {
-		n := len(ink)
-		if cap(c.ink) < n {
-			c.ink = make([]uint8, n)
-		}
-		c.ink = c.ink[:n]
-		copy(c.ink, ink)
-		l.addMarks(&c.p, origin, angle, c.scale, true)
-		if !c.rasterizeIn(&c.p, r) {
-			for i, v := range c.mask.Pix {
-				if v != 0 {
-					c.ink[i] = uint8((uint32(c.ink[i])*uint32(255-v) + 127) / 255)
-				}
-			}
-		}
-		c.p.reset()
-		ink = c.ink
-	}
-	composite(c.img, r, ink, r.Dx(), col)
-	return box
+	composite(c.img, r, c.mask.Pix, r.Dx(), col)
+	return inkBounds(c.mask.Pix, r)
 }
 
 // inkBounds is the bounding box of the non-zero mask pixels, in image
@@ -349,7 +326,15 @@ func dilate(m []uint8, w, h, rad int, scratch *[][]uint8) []uint8 {
 		for y := 0; y < h; y++ {
 			s := src[y*w : y*w+w]
 			d := dst[y*w : y*w+w]
-			for x := range d {
+			for x := 0; x < w; x++ {
+				// Runs of empty pixels, eight at a time.
+				for x > 0 && x+9 <= w && s[x-1] == 0 && s[x+8] == 0 && binary.LittleEndian.Uint64(s[x:]) == 0 {
+					binary.LittleEndian.PutUint64(d[x:], 0)
+					x += 8
+				}
+				if x >= w {
+					break
+				}
 				v := s[x]
 				if x > 0 && s[x-1] > v {
 					v = s[x-1]
@@ -375,8 +360,14 @@ func dilate(m []uint8, w, h, rad int, scratch *[][]uint8) []uint8 {
 			}
 			s := src[sy*w : sy*w+w]
 			d := out[y*w : y*w+w]
-			for x, v := range s {
-				if v > d[x] {
+			for x := 0; x < w; x++ {
+				for x+8 <= w && binary.LittleEndian.Uint64(s[x:]) == 0 {
+					x += 8
+				}
+				if x >= w {
+					break
+				}
+				if v := s[x]; v > d[x] {
 					d[x] = v
 				}
 			}

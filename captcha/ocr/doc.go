@@ -24,7 +24,11 @@
 // grayscale, thresholds (fixed and Otsu), 2–3× upscaling, colour separation
 // that keeps dark label text and drops white or near-white watermark text
 // (Dark3, DropLight), closing the gaps that watermark strokes cut through
-// letters (DarkClose3), and quarter turns for vertical labels. Every
+// letters (DarkClose3), opening away thin strokes drawn across them
+// (DarkOpen3), straightening wavy baselines (DarkDewarp3), and quarter
+// turns for vertical labels. Glyphs goes further on a single label: it cuts
+// the label into letters (Segment) and reads each on its own, turned to the
+// angle Tesseract is most confident of. Every
 // recognizer tries each of its variants and returns one captcha.Candidate
 // per engine setting and variant, named in Candidate.Config
 // ("psm11 dark×3").

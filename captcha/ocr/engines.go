@@ -13,12 +13,14 @@ type Profile int
 
 const (
 	// Quick is a few strong configurations, for CI and vetting: Tesseract
-	// LSTM in sparse-text mode on dark-ink and plain upscaled images, and
-	// GOCR and Ocrad on the same.
+	// LSTM in sparse-text mode on dark-ink and plain upscaled images, GOCR
+	// and Ocrad on the same; on crops, Tesseract's single-line mode (also
+	// on the straightened line) and the letter-by-letter attack (Glyphs).
 	Quick Profile = iota
 	// Full is every configuration an attacker with the Debian packages
 	// would try: several page segmentation modes, the legacy engine where
-	// the data supports it, and all preprocessing variants.
+	// the data supports it, all preprocessing variants, and the
+	// letter-by-letter attack with more variants and angles.
 	Full
 )
 
@@ -28,15 +30,18 @@ var (
 	Gray3 = Chain("gray×3", Upscale(3))
 	// Otsu3 is grayscale upscaled 3× and binarised at Otsu's threshold.
 	Otsu3 = Chain("otsu×3", Upscale(3), Otsu())
+	// DarkDewarp3 is DarkClose3 with the wavy baseline straightened (see
+	// Dewarp).
+	DarkDewarp3 = Chain("dark-dewarp×3", Upscale(3), Threshold(DarkLuma), Close(2), Dewarp())
 )
 
 // CropVariants returns the preprocessing variants for crops of a single
 // label under profile p.
 func CropVariants(p Profile) []Variant {
 	if p == Full {
-		return []Variant{Raw, Gray3, Otsu3, Dark3, DarkClose3}
+		return []Variant{Raw, Gray3, Otsu3, Dark3, DarkClose3, DarkDewarp3}
 	}
-	return []Variant{Dark3, Gray3}
+	return []Variant{Dark3, Gray3, DarkDewarp3}
 }
 
 // Engines is the set of recognizers an audit or vetter runs.
@@ -97,6 +102,18 @@ func Installed(ctx context.Context, lang string, p Profile, opts ...Option) (*En
 		}
 		e.Whole = append(e.Whole, w)
 		e.Targeted = append(e.Targeted, t)
+		if oem == LSTM {
+			gv, gpsm, ga := []Variant{DarkOpen3}, []int{10}, []float64{-20, 0, 20}
+			if p == Full {
+				gv, gpsm, ga = []Variant{DarkClose3, DarkOpen3, Otsu3}, []int{10, 8}, []float64{-30, -15, 0, 15, 30}
+			}
+			g, err := NewGlyphs(ctx, tlang, gpsm, ga, withV(gv)...)
+			if err != nil {
+				skip(name+":glyphs", err)
+			} else {
+				e.Targeted = append(e.Targeted, g)
+			}
+		}
 	}
 	type ctor func(...Option) (captcha.Recognizer, error)
 	others := []struct {

@@ -236,8 +236,13 @@ func TestInstalled(t *testing.T) {
 	for _, r := range e.Whole {
 		names = append(names, r.Name())
 	}
-	if strings.Join(names, ",") != "tesseract:eng:lstm,gocr,ocrad" || len(e.Targeted) != 3 {
-		t.Errorf("Installed(en, Quick) = %v (+%d targeted), want tesseract, gocr, ocrad", names, len(e.Targeted))
+	var tnames []string
+	for _, r := range e.Targeted {
+		tnames = append(tnames, r.Name())
+	}
+	if strings.Join(names, ",") != "tesseract:eng:lstm,gocr,ocrad" ||
+		strings.Join(tnames, ",") != "tesseract:eng:lstm,tesseract:eng:glyphs,gocr,ocrad" {
+		t.Errorf("Installed(en, Quick) = %v, targeted %v; want tesseract, gocr, ocrad and the glyph attack on crops", names, tnames)
 	}
 	k, err := Installed(ctx, "ko", Full)
 	if err != nil {

@@ -244,6 +244,9 @@ func Close(r int) Step {
 		}
 		ink := make([]bool, g.Rect.Dx()*g.Rect.Dy())
 		w := g.Rect.Dx()
+		if w == 0 {
+			return g
+		}
 		for y := 0; y < g.Rect.Dy(); y++ {
 			for x, v := range g.Pix[y*g.Stride : y*g.Stride+w] {
 				ink[y*w+x] = v < 128
@@ -252,6 +255,35 @@ func Close(r int) Step {
 		ink = morph(ink, w, r, true)
 		ink = morph(ink, w, r, false)
 		out := image.NewGray(image.Rect(0, 0, w, g.Rect.Dy()))
+		for i, v := range ink {
+			if !v {
+				out.Pix[i] = 255
+			}
+		}
+		return out
+	}
+}
+
+// Open returns a Step that opens dark ink with a square of radius r (erode
+// the ink, then dilate it), removing lines thinner than 2r+1 pixels, such
+// as strokes drawn across letters, while keeping thicker letter strokes.
+// It expects a binary image: pixels below 128 are ink.
+func Open(r int) Step {
+	return func(g *image.Gray) *image.Gray {
+		if r <= 0 {
+			return g
+		}
+		w, h := g.Rect.Dx(), g.Rect.Dy()
+		ink := make([]bool, w*h)
+		for y := 0; y < h; y++ {
+			for x, v := range g.Pix[y*g.Stride : y*g.Stride+w] {
+				ink[y*w+x] = v < 128
+			}
+		}
+		if w > 0 {
+			ink = morph(morph(ink, w, r, false), w, r, true)
+		}
+		out := image.NewGray(image.Rect(0, 0, w, h))
 		for i, v := range ink {
 			if !v {
 				out.Pix[i] = 255
@@ -415,4 +447,79 @@ func Rotate90(m image.Image, clockwise bool) *image.RGBA {
 		}
 	}
 	return out
+}
+
+// RotateGray returns g turned by angle radians (clockwise) about its
+// centre, on a canvas large enough to hold it, with nearest-neighbour
+// sampling and white outside.
+func RotateGray(g *image.Gray, angle float64) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	sin, cos := math.Sincos(angle)
+	ow := int(math.Ceil(float64(w)*math.Abs(cos) + float64(h)*math.Abs(sin) - 1e-6))
+	oh := int(math.Ceil(float64(w)*math.Abs(sin) + float64(h)*math.Abs(cos) - 1e-6))
+	out := image.NewGray(image.Rect(0, 0, ow, oh))
+	cx, cy := float64(w)/2, float64(h)/2
+	ocx, ocy := float64(ow)/2, float64(oh)/2
+	for y := 0; y < oh; y++ {
+		for x := 0; x < ow; x++ {
+			dx, dy := float64(x)+0.5-ocx, float64(y)+0.5-ocy
+			// Inverse rotation from output to source.
+			sx := int(math.Floor(cx + dx*cos + dy*sin))
+			sy := int(math.Floor(cy - dx*sin + dy*cos))
+			v := uint8(255)
+			if sx >= 0 && sy >= 0 && sx < w && sy < h {
+				v = g.Pix[sy*g.Stride+sx]
+			}
+			out.Pix[y*out.Stride+x] = v
+		}
+	}
+	return out
+}
+
+// Dewarp returns a Step that straightens a wavy text line: every column
+// is shifted vertically so that the centre of the dark ink (pixels below
+// 128) around it, over a window half as wide as the image is high, lies on
+// one horizontal line. The result is twice as high, white where nothing
+// was shifted in.
+func Dewarp() Step {
+	return func(g *image.Gray) *image.Gray {
+		w, h := g.Rect.Dx(), g.Rect.Dy()
+		out := image.NewGray(image.Rect(0, 0, w, 2*h))
+		for i := range out.Pix {
+			out.Pix[i] = 255
+		}
+		if w == 0 || h == 0 {
+			return out
+		}
+		// Ink count and sum of row indices per column.
+		cnt := make([]int, w+1)
+		sum := make([]int, w+1)
+		for x := 0; x < w; x++ {
+			c, s := 0, 0
+			for y := 0; y < h; y++ {
+				if g.Pix[y*g.Stride+x] < 128 {
+					c++
+					s += y
+				}
+			}
+			cnt[x+1], sum[x+1] = cnt[x]+c, sum[x]+s
+		}
+		r := max(h/4, 1)
+		prev := h / 2
+		for x := 0; x < w; x++ {
+			lo, hi := max(x-r, 0), min(x+r+1, w)
+			centre := prev
+			if c := cnt[hi] - cnt[lo]; c > 0 {
+				centre = (sum[hi] - sum[lo]) / c
+			}
+			prev = centre
+			shift := h - centre // move the centre to row h of the output
+			for y := 0; y < h; y++ {
+				if ny := y + shift; ny >= 0 && ny < 2*h {
+					out.Pix[ny*out.Stride+x] = g.Pix[y*g.Stride+x]
+				}
+			}
+		}
+		return out
+	}
 }
