@@ -95,7 +95,7 @@ func TestLabelDistortionBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	closest := math.Inf(1) // in x-heights
-	for i := 0; i < 40; i++ {
+	for i := 0; i < 24; i++ {
 		lang := []string{"en", "ko"}[i%2]
 		pl, _ := planFor(t, r, i, lang)
 		for _, l := range pl.labels {
