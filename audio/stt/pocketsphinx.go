@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/tollgate/tollgate/audio"
+
+	"github.com/tollgate/tollgate/internal/engine"
 )
 
 // Mode selects what a PocketSphinx recognizer listens for.
@@ -122,7 +124,7 @@ func NewPocketSphinx(lang string, mode Mode, opts ...Option) (*PocketSphinx, err
 		return nil, err
 	}
 	p := &PocketSphinx{run: r, lang: lang, mode: mode, cli: cliV5}
-	if strings.Contains(filepath.Base(r.bin), "continuous") {
+	if strings.Contains(filepath.Base(r.r.Bin()), "continuous") {
 		p.cli = cliContinuous
 	}
 	hint := "apt-get install pocketsphinx-en-us"
@@ -239,7 +241,7 @@ func (p *PocketSphinx) withLog(err error, dir string) error {
 		}
 	}
 	if msg := strings.Join(lines, "; "); msg != "" {
-		ee.Stderr = msg[:min(len(msg), maxStderr)]
+		ee.Stderr = msg[:min(len(msg), engine.MaxStderr)]
 	}
 	return ee
 }
