@@ -1,6 +1,10 @@
 package behavior_test
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/tollgate/tollgate/behavior"
@@ -99,5 +103,65 @@ func BenchmarkScore(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		s.Score(t, sub)
+	}
+}
+
+// BenchmarkDecodeToScore is BenchmarkDecodeScore with the memory of the
+// telemetry reused from one document to the next (Limits.DecodeTo), as
+// Scorer.ScoreRequest does.
+func BenchmarkDecodeToScore(b *testing.B) {
+	for _, big := range []bool{false, true} {
+		name := "login_2fields_41keys"
+		if big {
+			name = "signup_4fields_80keys"
+		}
+		b.Run(name, func(b *testing.B) {
+			doc, sub := loginDoc(big)
+			s := behavior.NewScorer()
+			var t behavior.Telemetry
+			b.SetBytes(int64(len(doc)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := (behavior.Limits{}).DecodeTo(&t, doc); err != nil {
+					b.Fatal(err)
+				}
+				if r := s.Score(&t, sub); r.Verdict != behavior.VerdictHuman {
+					b.Fatalf("verdict %v", r.Verdict)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkScoreRequest is the whole server-side path for a login post:
+// parse the form, decode the telemetry into recycled memory, score.
+func BenchmarkScoreRequest(b *testing.B) {
+	doc, _ := loginDoc(false)
+	body := url.Values{behavior.DefaultField: {string(doc)}, "email": {"alice.smith@example.com"}, "password": {"Correct-Horse7!"}}.Encode()
+	s := behavior.NewScorer()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(body))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			res, err := s.ScoreRequest(r, 0)
+			if err != nil || res.Verdict != behavior.VerdictHuman {
+				b.Errorf("ScoreRequest = %v %+v", err, res)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkDecodeTo is the decoder alone, into recycled memory.
+func BenchmarkDecodeTo(b *testing.B) {
+	doc, _ := loginDoc(false)
+	var t behavior.Telemetry
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := (behavior.Limits{}).DecodeTo(&t, doc); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -74,18 +74,70 @@ func (l Limits) Decode(data []byte) (*Telemetry, error) {
 	return l.decode(data, false)
 }
 
+// DecodeTo is Decode into t, for servers that decode many documents and
+// want to reuse memory: it overwrites all of *t, and reuses the memory of
+// the fields and events of an earlier DecodeTo into the same t, so that
+// decoding a stream of similar documents allocates nothing. Slices read
+// from t before the call (Fields, Events) are overwritten by it. On error
+// *t is the zero Telemetry (apart from the memory kept for reuse) and the
+// error is the same as Decode's. A Telemetry must not be decoded into by
+// two goroutines at once.
+func (l Limits) DecodeTo(t *Telemetry, data []byte) error {
+	d := decoder{into: t}
+	_, err := d.run(l, data, false)
+	return err
+}
+
 // decode decodes data; slow disables the fast path (for tests).
 func (l Limits) decode(data []byte, slow bool) (*Telemetry, error) {
+	var d decoder
+	return d.run(l, data, slow)
+}
+
+func (d *decoder) run(l Limits, data []byte, slow bool) (*Telemetry, error) {
 	l = l.withDefaults()
-	if len(data) > l.MaxBytes {
-		return nil, &DecodeError{Offset: l.MaxBytes, Err: ErrTooLarge, Msg: strconv.Itoa(len(data)) + " bytes, limit " + strconv.Itoa(l.MaxBytes)}
+	t := d.into
+	if t != nil {
+		// Keep the memory for reuse; the old values are overwritten.
+		fields, pool := t.fieldBuf[:0], t.pool[:0]
+		*t = Telemetry{fieldBuf: fields, pool: pool}
+		d.fieldBuf, d.reuse = fields, pool
+	} else {
+		t = &Telemetry{}
 	}
-	d := decoder{b: data, lim: l, slow: slow}
-	t := d.document()
+	if err := l.checkSize(len(data)); err != nil {
+		return nil, err
+	}
+	d.b, d.lim, d.slow = data, l, slow
+	d.document(t)
 	if d.err != nil {
+		if d.into != nil {
+			*t = Telemetry{fieldBuf: d.fieldBuf, pool: d.keep()}
+		}
 		return nil, d.err
 	}
+	if d.into != nil {
+		t.fieldBuf, t.pool = d.fieldBuf, d.keep()
+	}
 	return t, nil
+}
+
+// checkSize returns the error for a document of n bytes when it exceeds
+// MaxBytes (l has its defaults applied), else nil.
+func (l Limits) checkSize(n int) error {
+	if n > l.MaxBytes {
+		return &DecodeError{Offset: l.MaxBytes, Err: ErrTooLarge, Msg: strconv.Itoa(n) + " bytes, limit " + strconv.Itoa(l.MaxBytes)}
+	}
+	return nil
+}
+
+// keep returns the events memory to keep for the next DecodeTo: the
+// larger of the reused and the new backing array.
+func (d *decoder) keep() []Entry {
+	if cap(d.pool) > cap(d.reuse) {
+		return d.pool[:0]
+	}
+	return d.reuse[:0]
 }
 
 type decoder struct {
@@ -96,6 +148,11 @@ type decoder struct {
 	pool []Entry // backing array of all fields' events
 	slow bool    // never use fastEvent
 	buf  []byte
+
+	// DecodeTo's target and the memory it offers for reuse.
+	into     *Telemetry
+	fieldBuf []Field
+	reuse    []Entry
 }
 
 func (d *decoder) fail(sentinel error, msg string) {
@@ -562,10 +619,11 @@ const (
 	mDropped
 )
 
-func (d *decoder) document() *Telemetry {
-	t := &Telemetry{}
+// document decodes the document into t, which is zero but for the memory
+// kept for reuse; on error it returns with d.err set.
+func (d *decoder) document(t *Telemetry) {
 	if !d.expect('{') {
-		return nil
+		return
 	}
 	var seen int
 	version, versionOK := -1.0, false
@@ -628,14 +686,14 @@ func (d *decoder) document() *Telemetry {
 	// document gets a clear error rather than "unknown member".
 	if versionOK && version != Version {
 		d.err = &DecodeError{Offset: versionAt, Err: ErrVersion, Msg: "version " + strconv.FormatFloat(version, 'g', -1, 64) + ", want " + strconv.Itoa(Version)}
-		return nil
+		return
 	}
 	if d.err != nil {
-		return nil
+		return
 	}
 	if d.peek() != 0 {
 		d.bad("data after the document")
-		return nil
+		return
 	}
 	switch {
 	case unknownAt >= 0:
@@ -649,14 +707,10 @@ func (d *decoder) document() *Telemetry {
 		d.bad(`missing member "f"`)
 	}
 	if d.err != nil {
-		return nil
+		return
 	}
 	t.Version = Version
 	d.check(t)
-	if d.err != nil {
-		return nil
-	}
-	return t
 }
 
 // check verifies cross-member constraints: handling times do not go
@@ -740,15 +794,27 @@ func (d *decoder) fields() []Field {
 		d.i++
 		return nil
 	}
-	fs := make([]Field, 0, 4)
+	fs := d.fieldBuf[:0]
+	if cap(fs) == 0 {
+		fs = make([]Field, 0, 4)
+	}
 	for d.err == nil {
 		if len(fs) == d.lim.MaxFields {
 			d.fail(ErrLimit, "more than "+strconv.Itoa(d.lim.MaxFields)+" fields")
 			return nil
 		}
 		at := d.i
+		// A reused array still holds the previous document's field here:
+		// the same form posts the same names, which need no new string.
+		var oldName string
+		if len(fs) < cap(fs) {
+			oldName = fs[:len(fs)+1][len(fs)].Name
+		}
 		fs = append(fs, Field{})
-		d.field(&fs[len(fs)-1])
+		if cap(fs) > cap(d.fieldBuf) {
+			d.fieldBuf = fs[:0]
+		}
+		d.field(&fs[len(fs)-1], oldName)
 		if d.err != nil {
 			return nil
 		}
@@ -775,7 +841,9 @@ const (
 	fEvents
 )
 
-func (d *decoder) field(f *Field) {
+// field decodes one field object into f; oldName, when equal to the
+// decoded name, is used instead of a new string.
+func (d *decoder) field(f *Field, oldName string) {
 	if !d.expect('{') {
 		return
 	}
@@ -800,7 +868,11 @@ func (d *decoder) field(f *Field) {
 				d.i = at
 				d.bad("field name must be 1 to " + strconv.Itoa(maxNameLen) + " bytes")
 			}
-			f.Name = string(n)
+			if string(n) == oldName {
+				f.Name = oldName
+			} else {
+				f.Name = string(n)
+			}
 		case "l0":
 			bit = fInitial
 			f.InitialLen = d.integer("l0", 0, maxLen)
@@ -845,7 +917,11 @@ func (d *decoder) events() []Entry {
 		// One backing array for the events of all fields: each event is
 		// an array, so the '[' left in the document bound their number.
 		n := min(bytes.Count(d.b[d.i:], []byte{'['}), d.lim.MaxEvents)
-		d.pool = make([]Entry, 0, n)
+		if cap(d.reuse) >= n {
+			d.pool = d.reuse[:0]
+		} else {
+			d.pool = make([]Entry, 0, n)
+		}
 	}
 	start := len(d.pool)
 	for d.err == nil {

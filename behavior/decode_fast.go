@@ -7,15 +7,19 @@ package behavior
 // parser (event) takes over and reports the precise error. FuzzDecode
 // checks both paths agree.
 
-// fastUint parses 1 to 12 digits without a superfluous leading zero.
+// fastUint parses 1 to 12 digits without a superfluous leading zero. (A
+// longer run of digits overflows v but is rejected.)
 func fastUint(b []byte, i int) (uint64, int, bool) {
-	j := i
 	var v uint64
-	for j < len(b) && j-i < 13 && '0' <= b[j] && b[j] <= '9' {
-		v = v*10 + uint64(b[j]-'0')
-		j++
+	j := i
+	for ; j < len(b); j++ {
+		c := b[j] - '0'
+		if c > 9 {
+			break
+		}
+		v = v*10 + uint64(c)
 	}
-	if j == i || j-i > 12 || (b[i] == '0' && j-i > 1) {
+	if n := j - i; n == 0 || n > 12 || (n > 1 && b[i] == '0') {
 		return 0, i, false
 	}
 	return v, j, true
@@ -23,31 +27,42 @@ func fastUint(b []byte, i int) (uint64, int, bool) {
 
 // fastNum parses [-]digits[.1-3 digits].
 func fastNum(b []byte, i int) (float64, int, bool) {
+	start := i
 	neg := i < len(b) && b[i] == '-'
 	if neg {
 		i++
 	}
 	m, j, ok := fastUint(b, i)
 	if !ok {
-		return 0, i, false
+		return 0, start, false
 	}
-	frac := 0
-	if j < len(b) && b[j] == '.' {
+	if j >= len(b) {
+		return 0, start, false // a document ends with '}', never a number
+	}
+	var f float64
+	switch b[j] {
+	case '.':
 		k := j + 1
-		for k < len(b) && k-j <= 4 && '0' <= b[k] && b[k] <= '9' {
-			m = m*10 + uint64(b[k]-'0')
-			k++
+		for ; k < len(b); k++ {
+			c := b[k] - '0'
+			if c > 9 {
+				break
+			}
+			m = m*10 + uint64(c)
 		}
-		frac = k - j - 1
-		if frac == 0 || frac > 3 {
-			return 0, i, false
+		frac := k - j - 1
+		if frac == 0 || frac > 3 || k < len(b) && (b[k] == 'e' || b[k] == 'E') {
+			return 0, start, false
 		}
+		// m < 10^15 < 2^53 and 10^frac are exact, so the quotient is
+		// correctly rounded, as strconv.ParseFloat's is.
+		f = float64(m) / pow10[frac]
 		j = k
+	case 'e', 'E':
+		return 0, start, false
+	default:
+		f = float64(m)
 	}
-	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
-		return 0, i, false
-	}
-	f := float64(m) / pow10[frac]
 	if neg {
 		f = -f
 	}
@@ -193,15 +208,20 @@ func (d *decoder) fastEvent(e *Entry, prev []Entry) bool {
 			return false
 		}
 		i += 2
-		j := i
-		for j < len(b) && j-i <= maxTypeLen && ('a' <= b[j] && b[j] <= 'z' || 'A' <= b[j] && b[j] <= 'Z') {
-			j++
+		if hasPrefix(b[i:], `insertText"`) { // most input events
+			x.InputType = InputInsertText
+			i += len(`insertText"`)
+		} else {
+			j := i
+			for j < len(b) && j-i <= maxTypeLen && ('a' <= b[j] && b[j] <= 'z' || 'A' <= b[j] && b[j] <= 'Z') {
+				j++
+			}
+			if j >= len(b) || b[j] != '"' || j-i > maxTypeLen {
+				return false
+			}
+			x.InputType = parseInputType(b[i:j])
+			i = j + 1
 		}
-		if j >= len(b) || b[j] != '"' || j-i > maxTypeLen {
-			return false
-		}
-		x.InputType = parseInputType(b[i:j])
-		i = j + 1
 		if typ == EntryInput {
 			if i, ok = sep(b, i, ','); !ok {
 				return false

@@ -192,3 +192,53 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeTo decodes a sequence of documents, good and bad, big and
+// small, into one Telemetry: each result must equal Decode's, a failure
+// must leave the zero Telemetry, and once the memory has grown a document
+// decodes without allocating.
+func TestDecodeTo(t *testing.T) {
+	var docs [][]byte
+	big, _ := loginDoc(true)
+	docs = append(docs, big)
+	for _, name := range []string{"human_login", "hangul_ime", "password_manager_fill", "tab_through"} {
+		for _, sc := range synth.Scenarios() {
+			if sc.Name == name {
+				tel, _ := sc.Build()
+				b, err := tel.MarshalJSON()
+				if err != nil {
+					t.Fatal(err)
+				}
+				docs = append(docs, b)
+			}
+		}
+	}
+	if len(docs) != 5 {
+		t.Fatalf("found %d documents, want 5", len(docs))
+	}
+	docs = append(docs, []byte(validDoc), []byte(`{"v":1,"s":[1,0,0,"k",0,0,0,0,-1],"f":[{"n":"user","e":[["x"]]}]}`), []byte(`{"v":2}`))
+	var into behavior.Telemetry
+	lim := behavior.Limits{}
+	for round := range 2 {
+		for i, doc := range docs {
+			want, werr := behavior.Decode(doc)
+			err := lim.DecodeTo(&into, doc)
+			if (err == nil) != (werr == nil) || (err != nil && err.Error() != werr.Error()) {
+				t.Fatalf("round %d doc %d: DecodeTo = %v, Decode = %v", round, i, err, werr)
+			}
+			if werr != nil {
+				want = &behavior.Telemetry{}
+			}
+			if got := behavior.Exported(&into); !reflect.DeepEqual(got, want) {
+				t.Errorf("round %d doc %d: DecodeTo =\n%+v\nwant\n%+v", round, i, got, want)
+			}
+		}
+	}
+	if testing.Short() || raceEnabled {
+		return // AllocsPerRun is meaningless under the race detector
+	}
+	doc := docs[1]
+	if got := testing.AllocsPerRun(100, func() { _ = lim.DecodeTo(&into, doc) }); got != 0 {
+		t.Errorf("DecodeTo of a document of the same form allocates %v times, want 0", got)
+	}
+}

@@ -11,7 +11,8 @@
 //     CollectorHandler) that records input timing on a form and writes it
 //     into a hidden field on submit;
 //   - a strict decoder for that telemetry (Decode, Limits.Decode,
-//     ReadRequest);
+//     ReadRequest, and Limits.DecodeTo, which reuses memory between
+//     documents);
 //   - a Scorer that turns telemetry into a Result: a score in [0, 1], a
 //     Verdict (VerdictHuman, VerdictSuspect, VerdictBot) and the Reasons
 //     behind it;

@@ -58,6 +58,24 @@ func ExampleDecode() {
 	// behavior: unsupported telemetry version at offset 5: version 7, want 1
 }
 
+// A server that decodes many documents can reuse one Telemetry per
+// goroutine (ScoreRequest and Guard do this internally with a pool): after
+// the first document, decoding allocates nothing.
+func ExampleLimits_DecodeTo() {
+	var t behavior.Telemetry
+	s := behavior.NewScorer()
+	for _, doc := range []string{botDoc, botDoc} {
+		if err := (behavior.Limits{}).DecodeTo(&t, []byte(doc)); err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(len(t.Fields[0].Events), s.Score(&t, behavior.Submission{Filled: map[string]int{"q": 6}}).Verdict)
+	}
+	// Output:
+	// 19 bot
+	// 19 bot
+}
+
 func ExampleGuard() {
 	mux := http.NewServeMux()
 	mux.Handle("GET /tollgate/behavior.js", behavior.CollectorHandler())

@@ -2,3 +2,14 @@ package behavior
 
 // DecodeSlow decodes without the fast path, so tests can compare the two.
 func DecodeSlow(data []byte) (*Telemetry, error) { return Limits{}.decode(data, true) }
+
+// Exported returns a copy of t without the memory DecodeTo keeps, so that
+// tests can compare a DecodeTo result with Decode's.
+func Exported(t *Telemetry) *Telemetry {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	c.fieldBuf, c.pool = nil, nil
+	return &c
+}

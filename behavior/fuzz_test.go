@@ -33,6 +33,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tel, err := behavior.Decode(data)
 		checkSameAsSlow(t, data, tel, err)
+		checkDecodeTo(t, data, tel, err)
 		if err != nil {
 			if tel != nil {
 				t.Fatalf("Decode returned telemetry and error %v", err)
@@ -59,6 +60,28 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Score = %+v, out of range", res)
 		}
 	})
+}
+
+// checkDecodeTo decodes data with DecodeTo into a Telemetry that already
+// holds another document (so its memory is reused) and compares the result
+// with Decode's.
+func checkDecodeTo(t *testing.T, data []byte, tel *behavior.Telemetry, err error) {
+	t.Helper()
+	var into behavior.Telemetry
+	if err := (behavior.Limits{}).DecodeTo(&into, []byte(validDoc)); err != nil {
+		t.Fatalf("DecodeTo(validDoc) = %v", err)
+	}
+	terr := behavior.Limits{}.DecodeTo(&into, data)
+	if (err == nil) != (terr == nil) || (err != nil && err.Error() != terr.Error()) {
+		t.Fatalf("Decode and DecodeTo disagree on %q:\n%v\n%v", data, err, terr)
+	}
+	want := tel
+	if err != nil {
+		want = &behavior.Telemetry{}
+	}
+	if got := behavior.Exported(&into); !reflect.DeepEqual(got, want) {
+		t.Fatalf("DecodeTo(%q) =\n%+v\nwant\n%+v", data, got, want)
+	}
 }
 
 // checkSameAsSlow compares Decode's result with the general parser's alone.

@@ -7,11 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/tollgate/tollgate/behavior"
+	"github.com/tollgate/tollgate/behavior/internal/synth"
 )
 
 func formPost(t *testing.T, v url.Values) *http.Request {
@@ -115,7 +118,10 @@ func TestScoreRequest(t *testing.T) {
 		{"default field name ignored", url.Values{behavior.DefaultField: {string(doc)}}, behavior.VerdictBot, behavior.ReasonNoTelemetry},
 		{"malformed", url.Values{"tg": {`{"v":1`}}, behavior.VerdictBot, behavior.ReasonMalformed},
 		{"future version", url.Values{"tg": {`{"v":9}`}}, behavior.VerdictBot, behavior.ReasonMalformed},
+		{"too large", url.Values{"tg": {string(doc) + strings.Repeat(" ", behavior.DefaultMaxBytes)}}, behavior.VerdictBot, behavior.ReasonMalformed},
 	}
+	// Twice over: the second round decodes into recycled memory.
+	tests = append(tests, tests...)
 	for _, tc := range tests {
 		res, err := s.ScoreRequest(formPost(t, tc.form), 0)
 		if err != nil {
@@ -130,4 +136,57 @@ func TestScoreRequest(t *testing.T) {
 	if !res.Has(behavior.ReasonClockMismatch) {
 		t.Errorf("ScoreRequest(elapsed 200ms) reasons %+v lack clock_mismatch", res.Reasons)
 	}
+}
+
+// TestScoreRequestConcurrent scores different documents from many
+// goroutines at once through one Scorer (whose decode memory is recycled):
+// each must get the result of decoding and scoring its own document.
+func TestScoreRequestConcurrent(t *testing.T) {
+	s := behavior.NewScorer()
+	type job struct {
+		form url.Values
+		want behavior.Result
+	}
+	var jobs []job
+	for _, sc := range synth.Scenarios()[:12] {
+		tel, _ := sc.Build()
+		if tel == nil {
+			continue
+		}
+		doc, err := tel.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{behavior.DefaultField: {string(doc)}}
+		for i := range tel.Fields {
+			form.Set(tel.Fields[i].Name, strings.Repeat("x", tel.Fields[i].FinalLen))
+		}
+		decoded, err := behavior.Decode(doc)
+		if err != nil {
+			t.Fatalf("%s: Decode = %v", sc.Name, err)
+		}
+		want := s.Score(decoded, behavior.Submission{Filled: behavior.FilledFrom(form, decoded)})
+		jobs = append(jobs, job{form, want})
+	}
+	if len(jobs) < 10 {
+		t.Fatalf("%d scenario documents, want at least 10", len(jobs))
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				j := jobs[(g+i)%len(jobs)]
+				got, err := s.ScoreRequest(formPost(t, j.form), 0)
+				if err != nil {
+					t.Errorf("ScoreRequest = %v", err)
+					return
+				}
+				if !reflect.DeepEqual(got, j.want) {
+					t.Errorf("ScoreRequest = %+v, want %+v", got, j.want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

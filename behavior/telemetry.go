@@ -33,6 +33,10 @@ type Telemetry struct {
 	// Dropped counts events the collector did not record because of its
 	// own size caps.
 	Dropped int
+
+	// Memory kept by DecodeTo for the next document.
+	fieldBuf []Field
+	pool     []Entry
 }
 
 // Submit describes how the form was submitted. Like all the telemetry
@@ -200,6 +204,8 @@ type Entry struct {
 	Key KeyClass
 	// Flags are the event's flags.
 	Flags Flags
+	// InputType is the inputType of beforeinput and input events.
+	InputType InputType
 	// Ref is, for a keyup, the index in the field's Events of the keydown
 	// that pressed the same key, or -1.
 	Ref int
@@ -210,8 +216,6 @@ type Entry struct {
 	T float64
 	// D is performance.now() at handling minus T, in ms.
 	D float64
-	// InputType is the inputType of beforeinput and input events.
-	InputType InputType
 	// Pointer summarises pointer movement before a focus.
 	Pointer Pointer
 }

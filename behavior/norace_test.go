@@ -1,0 +1,5 @@
+//go:build !race
+
+package behavior_test
+
+const raceEnabled = false
