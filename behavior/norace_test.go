@@ -1,5 +1,0 @@
-//go:build !race
-
-package behavior_test
-
-const raceEnabled = false
