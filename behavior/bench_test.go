@@ -165,3 +165,17 @@ func BenchmarkDecodeTo(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkScoreSignup is Score alone on the 4-field, 80-key form.
+func BenchmarkScoreSignup(b *testing.B) {
+	doc, sub := loginDoc(true)
+	t, err := behavior.Decode(doc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := behavior.NewScorer()
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Score(t, sub)
+	}
+}

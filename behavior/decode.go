@@ -108,7 +108,7 @@ func (d *decoder) run(l Limits, data []byte, slow bool) (*Telemetry, error) {
 	if err := l.checkSize(len(data)); err != nil {
 		return nil, err
 	}
-	d.b, d.lim, d.slow = data, l, slow
+	d.b, d.lim, d.slow = data, l, slow || !fastSafe(data)
 	d.document(t)
 	if d.err != nil {
 		if d.into != nil {
@@ -924,20 +924,36 @@ func (d *decoder) events() []Entry {
 		}
 	}
 	start := len(d.pool)
+loop:
 	for d.err == nil {
-		n := len(d.pool) - start
-		if n == d.lim.MaxFieldEvents {
+		k := len(d.pool)
+		if k-start == d.lim.MaxFieldEvents {
 			d.fail(ErrLimit, "more than "+strconv.Itoa(d.lim.MaxFieldEvents)+" events in a field")
 			return nil
 		}
-		if len(d.pool) == d.lim.MaxEvents {
+		if k == d.lim.MaxEvents {
 			d.fail(ErrLimit, "more than "+strconv.Itoa(d.lim.MaxEvents)+" events")
 			return nil
 		}
-		d.pool = append(d.pool, Entry{})
-		e, prev := &d.pool[len(d.pool)-1], d.pool[start:len(d.pool)-1]
+		if k < cap(d.pool) {
+			d.pool = d.pool[:k+1] // written in full below
+		} else {
+			d.pool = append(d.pool, Entry{})
+		}
+		e, prev := &d.pool[k], d.pool[start:k]
 		if d.slow || !d.fastEvent(e, prev) {
+			*e = Entry{}
 			d.event(e, prev)
+		}
+		if d.i < len(d.b) && d.err == nil { // d.more(']'), inlined: once per event
+			switch d.b[d.i] {
+			case ',':
+				d.i++
+				continue
+			case ']':
+				d.i++
+				break loop
+			}
 		}
 		if !d.more(']') {
 			break

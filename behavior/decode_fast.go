@@ -4,21 +4,40 @@ package behavior
 // it: no whitespace, no escapes, numbers with at most 12 integer digits and
 // 3 decimals. Anything else, including any value the slow path would
 // reject, makes it return false without consuming input, and the general
-// parser (event) takes over and reports the precise error. FuzzDecode
-// checks both paths agree.
+// parser (event) takes over and reports the precise error. FuzzDecode and
+// TestFastPathAgrees check both paths agree.
+//
+// It runs only on documents whose last byte is '}' (fastSafe). Every byte
+// it checks before moving on (a digit, a letter, ',', '"', '[', ']') is
+// then not the last byte, so the byte after it exists, and runs of digits
+// or letters end inside the document: its loops need no end checks of
+// their own (Go's bounds checks stay, and never fire).
 
-// fastUint parses 1 to 12 digits without a superfluous leading zero. (A
-// longer run of digits overflows v but is rejected.)
-func fastUint(b []byte, i int) (uint64, int, bool) {
+// fastMinRoom is the room an event needs after it for the fast path: the
+// last events of a document (the rest of the document is shorter than
+// this) take the general parser.
+const fastMinRoom = 48
+
+// fastSafe reports whether the fast path may run on document b.
+func fastSafe(b []byte) bool { return len(b) > 0 && b[len(b)-1] == '}' }
+
+// digitRun parses the run of decimal digits at b[i:] (possibly empty) and
+// returns its value (meaningless past 19 digits) and the index after it.
+func digitRun(b []byte, i int) (uint64, int) {
 	var v uint64
-	j := i
-	for ; j < len(b); j++ {
-		c := b[j] - '0'
+	for {
+		c := b[i] - '0'
 		if c > 9 {
-			break
+			return v, i
 		}
 		v = v*10 + uint64(c)
+		i++
 	}
+}
+
+// fastUint parses 1 to 12 digits without a superfluous leading zero.
+func fastUint(b []byte, i int) (uint64, int, bool) {
+	v, j := digitRun(b, i)
 	if n := j - i; n == 0 || n > 12 || (n > 1 && b[i] == '0') {
 		return 0, i, false
 	}
@@ -28,7 +47,7 @@ func fastUint(b []byte, i int) (uint64, int, bool) {
 // fastNum parses [-]digits[.1-3 digits].
 func fastNum(b []byte, i int) (float64, int, bool) {
 	start := i
-	neg := i < len(b) && b[i] == '-'
+	neg := b[i] == '-'
 	if neg {
 		i++
 	}
@@ -36,27 +55,17 @@ func fastNum(b []byte, i int) (float64, int, bool) {
 	if !ok {
 		return 0, start, false
 	}
-	if j >= len(b) {
-		return 0, start, false // a document ends with '}', never a number
-	}
 	var f float64
 	switch b[j] {
 	case '.':
-		k := j + 1
-		for ; k < len(b); k++ {
-			c := b[k] - '0'
-			if c > 9 {
-				break
-			}
-			m = m*10 + uint64(c)
-		}
-		frac := k - j - 1
-		if frac == 0 || frac > 3 || k < len(b) && (b[k] == 'e' || b[k] == 'E') {
+		frac, k := digitRun(b, j+1)
+		n := k - j - 1
+		if n == 0 || n > 3 || b[k] == 'e' || b[k] == 'E' {
 			return 0, start, false
 		}
-		// m < 10^15 < 2^53 and 10^frac are exact, so the quotient is
+		// m < 10^15 < 2^53 and 10^n are exact, so the quotient is
 		// correctly rounded, as strconv.ParseFloat's is.
-		f = float64(m) / pow10[frac]
+		f = float64(m*pow10u[n]+frac) / pow10[n]
 		j = k
 	case 'e', 'E':
 		return 0, start, false
@@ -69,15 +78,18 @@ func fastNum(b []byte, i int) (float64, int, bool) {
 	return f, j, true
 }
 
+var pow10u = [...]uint64{1, 10, 100, 1000}
+
 // fastInt parses [-]digits with no fraction or exponent.
 func fastInt(b []byte, i int) (int, int, bool) {
-	neg := i < len(b) && b[i] == '-'
+	start := i
+	neg := b[i] == '-'
 	if neg {
 		i++
 	}
 	v, j, ok := fastUint(b, i)
-	if !ok || j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E') || v > 1<<40 {
-		return 0, i, false
+	if !ok || b[j] == '.' || b[j] == 'e' || b[j] == 'E' || v > 1<<40 {
+		return 0, start, false
 	}
 	if neg {
 		return -int(v), j, true
@@ -85,156 +97,155 @@ func fastInt(b []byte, i int) (int, int, bool) {
 	return int(v), j, true
 }
 
-// sep consumes the byte c at b[i].
-func sep(b []byte, i int, c byte) (int, bool) {
-	if i < len(b) && b[i] == c {
-		return i + 1, true
+// fastType reads the quoted event type at b[i:] (b[i] is '"') and returns
+// it with the index after the closing quote, or 0.
+func fastType(b []byte, i int) (EntryType, int) {
+	c0 := b[i+1]
+	c1 := b[i+2]
+	if c1 == '"' {
+		switch c0 {
+		case 'd':
+			return EntryKeyDown, i + 3
+		case 'u':
+			return EntryKeyUp, i + 3
+		case 'i':
+			return EntryInput, i + 3
+		case 'f':
+			return EntryFocus, i + 3
+		case 'b':
+			return EntryBlur, i + 3
+		case 'p':
+			return EntryPaste, i + 3
+		case 'v':
+			return EntryValue, i + 3
+		}
+		return 0, i
 	}
-	return i, false
+	if c1 < 'a' || c1 > 'z' || b[i+3] != '"' {
+		return 0, i
+	}
+	switch {
+	case c0 == 'b' && c1 == 'i':
+		return EntryBeforeInput, i + 4
+	case c0 == 'c' && c1 == 's':
+		return EntryCompositionStart, i + 4
+	case c0 == 'c' && c1 == 'u':
+		return EntryCompositionUpdate, i + 4
+	case c0 == 'c' && c1 == 'e':
+		return EntryCompositionEnd, i + 4
+	}
+	return 0, i
 }
 
 // fastEvent decodes one event at d.i into e, or returns false and leaves
-// d.i unchanged.
+// d.i unchanged (e may then hold anything; the caller resets it).
 func (d *decoder) fastEvent(e *Entry, prev []Entry) bool {
 	b, i := d.b, d.i
-	if i+5 >= len(b) || b[i] != '[' || b[i+1] != '"' {
+	if len(b)-i < fastMinRoom || b[i] != '[' || b[i+1] != '"' {
 		return false
 	}
-	i += 2
-	var typ EntryType
-	switch {
-	case b[i+1] == '"':
-		typ = eventType(b[i : i+1])
-		i += 2
-	case i+2 < len(b) && b[i+2] == '"':
-		typ = eventType(b[i : i+2])
-		i += 3
-	}
-	if typ == 0 {
+	typ, i := fastType(b, i+1)
+	if typ == 0 || b[i] != ',' {
 		return false
 	}
-	var ok bool
-	var t, dd float64
-	var fl int
-	if i, ok = sep(b, i, ','); !ok {
+	t, i, ok := fastNum(b, i+1)
+	if !ok || !(t >= 0 && t <= maxTime) || b[i] != ',' {
 		return false
 	}
-	if t, i, ok = fastNum(b, i); !ok || !(t >= 0 && t <= maxTime) {
+	dd, i, ok := fastNum(b, i+1)
+	if !ok || !(dd >= -maxTime && dd <= maxTime) || b[i] != ',' {
 		return false
 	}
-	if i, ok = sep(b, i, ','); !ok {
+	fl, i, ok := fastInt(b, i+1)
+	if !ok || fl < 0 || fl > flagsAll {
 		return false
 	}
-	if dd, i, ok = fastNum(b, i); !ok || !(dd >= -maxTime && dd <= maxTime) {
-		return false
-	}
-	if i, ok = sep(b, i, ','); !ok {
-		return false
-	}
-	if fl, i, ok = fastInt(b, i); !ok || fl < 0 || fl > flagsAll {
-		return false
-	}
-	x := Entry{Type: typ, T: t, D: dd, Flags: Flags(fl), Ref: -1}
+	*e = Entry{Type: typ, T: t, D: dd, Flags: Flags(fl), Ref: -1}
 	switch typ {
+	case EntryKeyDown, EntryKeyUp:
+		// ,"l"
+		if b[i] != ',' || b[i+1] != '"' {
+			return false
+		}
+		if e.Key = keyClass(b[i+2 : i+3]); e.Key == KeyNone || b[i+3] != '"' {
+			return false
+		}
+		i += 4
+		if typ == EntryKeyUp {
+			if b[i] != ',' {
+				return false
+			}
+			if e.Ref, i, ok = fastInt(b, i+1); !ok || e.Ref < -1 || e.Ref >= len(prev) || e.Ref >= 0 && prev[e.Ref].Type != EntryKeyDown {
+				return false
+			}
+		}
+	case EntryBeforeInput, EntryInput:
+		if b[i] != ',' || b[i+1] != '"' {
+			return false
+		}
+		i += 2
+		if hasPrefix(b[i:], `insertText"`) { // most input events
+			e.InputType = InputInsertText
+			i += len(`insertText"`)
+		} else {
+			j := i
+			for 'a' <= b[j] && b[j] <= 'z' || 'A' <= b[j] && b[j] <= 'Z' {
+				j++
+			}
+			if b[j] != '"' || j-i > maxTypeLen {
+				return false
+			}
+			e.InputType = parseInputType(b[i:j])
+			i = j + 1
+		}
+		if typ == EntryInput {
+			if b[i] != ',' {
+				return false
+			}
+			if e.N, i, ok = fastInt(b, i+1); !ok || e.N < -maxLen || e.N > maxLen {
+				return false
+			}
+		}
 	case EntryFocus:
 		var moves, kind int
 		var path, disp, since float64
-		if i, ok = sep(b, i, ','); !ok {
+		if b[i] != ',' {
 			return false
 		}
-		if x.N, i, ok = fastInt(b, i); !ok || x.N < 0 || x.N > maxLen {
+		if e.N, i, ok = fastInt(b, i+1); !ok || e.N < 0 || e.N > maxLen || b[i] != ',' {
 			return false
 		}
-		if i, ok = sep(b, i, ','); !ok {
+		if moves, i, ok = fastInt(b, i+1); !ok || moves < 0 || moves > maxMoves || b[i] != ',' {
 			return false
 		}
-		if moves, i, ok = fastInt(b, i); !ok || moves < 0 || moves > maxMoves {
+		if path, i, ok = fastNum(b, i+1); !ok || !(path >= 0 && path <= maxPx) || b[i] != ',' {
 			return false
 		}
-		if i, ok = sep(b, i, ','); !ok {
+		if disp, i, ok = fastNum(b, i+1); !ok || !(disp >= 0 && disp <= maxPx) || b[i] != ',' {
 			return false
 		}
-		if path, i, ok = fastNum(b, i); !ok || !(path >= 0 && path <= maxPx) {
+		if kind, i, ok = fastInt(b, i+1); !ok || kind < 0 || kind > 3 || b[i] != ',' {
 			return false
 		}
-		if i, ok = sep(b, i, ','); !ok {
+		if since, i, ok = fastNum(b, i+1); !ok || !(since == -1 || since >= 0 && since <= maxTime) {
 			return false
 		}
-		if disp, i, ok = fastNum(b, i); !ok || !(disp >= 0 && disp <= maxPx) {
-			return false
-		}
-		if i, ok = sep(b, i, ','); !ok {
-			return false
-		}
-		if kind, i, ok = fastInt(b, i); !ok || kind < 0 || kind > 3 {
-			return false
-		}
-		if i, ok = sep(b, i, ','); !ok {
-			return false
-		}
-		if since, i, ok = fastNum(b, i); !ok || !(since == -1 || since >= 0 && since <= maxTime) {
-			return false
-		}
-		x.Pointer = Pointer{Moves: moves, Path: path, Disp: disp, Kind: PointerKind(kind), SinceDown: since}
+		e.Pointer = Pointer{Moves: moves, Path: path, Disp: disp, Kind: PointerKind(kind), SinceDown: since}
 	case EntryBlur, EntryValue:
-		if i, ok = sep(b, i, ','); !ok {
+		if b[i] != ',' {
 			return false
 		}
 		lo := 0
 		if typ == EntryValue {
 			lo = -maxLen
 		}
-		if x.N, i, ok = fastInt(b, i); !ok || x.N < lo || x.N > maxLen {
+		if e.N, i, ok = fastInt(b, i+1); !ok || e.N < lo || e.N > maxLen {
 			return false
-		}
-	case EntryKeyDown, EntryKeyUp:
-		if i+4 >= len(b) || b[i] != ',' || b[i+1] != '"' || b[i+3] != '"' {
-			return false
-		}
-		if x.Key = keyClass(b[i+2 : i+3]); x.Key == KeyNone {
-			return false
-		}
-		i += 4
-		if typ == EntryKeyUp {
-			if i, ok = sep(b, i, ','); !ok {
-				return false
-			}
-			if x.Ref, i, ok = fastInt(b, i); !ok || x.Ref < -1 || x.Ref >= len(prev) || x.Ref >= 0 && prev[x.Ref].Type != EntryKeyDown {
-				return false
-			}
-		}
-	case EntryBeforeInput, EntryInput:
-		if i+2 >= len(b) || b[i] != ',' || b[i+1] != '"' {
-			return false
-		}
-		i += 2
-		if hasPrefix(b[i:], `insertText"`) { // most input events
-			x.InputType = InputInsertText
-			i += len(`insertText"`)
-		} else {
-			j := i
-			for j < len(b) && j-i <= maxTypeLen && ('a' <= b[j] && b[j] <= 'z' || 'A' <= b[j] && b[j] <= 'Z') {
-				j++
-			}
-			if j >= len(b) || b[j] != '"' || j-i > maxTypeLen {
-				return false
-			}
-			x.InputType = parseInputType(b[i:j])
-			i = j + 1
-		}
-		if typ == EntryInput {
-			if i, ok = sep(b, i, ','); !ok {
-				return false
-			}
-			if x.N, i, ok = fastInt(b, i); !ok || x.N < -maxLen || x.N > maxLen {
-				return false
-			}
 		}
 	}
-	if i, ok = sep(b, i, ']'); !ok {
+	if b[i] != ']' {
 		return false
 	}
-	*e = x
-	d.i = i
+	d.i = i + 1
 	return true
 }

@@ -274,6 +274,16 @@ func (a *analysis) click(p *Pointer) {
 	}
 }
 
+// addSpan adds the typing span of keys keydowns, from the one at index
+// first to the one at last, to the typing-speed totals. (A method, not a
+// closure: a closure would keep the loop's counters in memory.)
+func (a *analysis) addSpan(f *Field, keys, first, last int) {
+	if keys >= 4 {
+		a.keySpan += f.Events[last].T - f.Events[first].T
+		a.keySpanKeys += keys - 1
+	}
+}
+
 func typingKey(e *Entry) bool {
 	return e.Type == EntryKeyDown && e.Trusted() &&
 		e.Key != KeyUnidentified && e.Flags&(FlagRepeat|FlagComposing) == 0
@@ -315,13 +325,6 @@ func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
 		silent     = 0
 		autofill   = f.Autofill
 	)
-	flushSpan := func() {
-		if keys >= 4 {
-			a.keySpan += f.Events[lastKey].T - f.Events[firstKey].T
-			a.keySpanKeys += keys - 1
-		}
-		keys, firstKey, lastKey = 0, -1, -1
-	}
 	for i := range f.Events {
 		e := &f.Events[i]
 		if !e.Trusted() {
@@ -340,7 +343,8 @@ func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
 		}
 		switch e.Type {
 		case EntryFocus:
-			flushSpan()
+			a.addSpan(f, keys, firstKey, lastKey)
+			keys, firstKey, lastKey = 0, -1, -1
 			focus = i
 			if e.Pointer.Kind == PointerTouch {
 				a.touch = true
@@ -435,7 +439,7 @@ func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
 			sinceInput, paste, compose = -1, false, false
 		}
 	}
-	flushSpan()
+	a.addSpan(f, keys, firstKey, lastKey)
 	if silent > 0 {
 		a.silentFields++
 		a.silentChars += silent
