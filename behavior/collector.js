@@ -69,6 +69,24 @@
     return 'o';
   };
 
+  // enc writes a field's events in wire version 2: one letter per type,
+  // then integers: time as tenths of a ms since the previous event's, delay
+  // in tenths, flags, and the event's own members; ';' between events.
+  var LETTER = { bi: 'j', cs: 's', cu: 'c', ce: 'e' };
+  var tenths = function (x) { return Math.round(x * 10); };
+  var enc = function (evs) {
+    var prev = 0;
+    return evs.map(function (ev) {
+      var t = tenths(ev[1]), out = (LETTER[ev[0]] || ev[0]) + (t - prev) + ',' + tenths(ev[2]) + ',' + ev[3];
+      prev = t;
+      for (var i = 4; i < ev.length; i++) {
+        // A focus ends with the ms since the pointerdown (-1: none).
+        out += ',' + (ev[0] === 'f' && i === 9 && ev[i] !== -1 ? tenths(ev[i]) : ev[i]);
+      }
+      return out;
+    }).join(';');
+  };
+
   var forms = new WeakMap();
 
   function attach(form, opts) {
@@ -188,9 +206,9 @@
       if ((e && !e.isTrusted) || (trigger && !trigger.ok)) fl |= 1;
       var step = probe || (obs < Infinity ? r1(Math.max(obs, 0.1)) : 0);
       var doc = {
-        v: 1, step: Math.min(step, 1000), wd: navigator.webdriver === true, ld: r1(load), x: dropped,
+        v: 2, step: Math.min(step, 1000), wd: navigator.webdriver === true, ld: r1(load), x: dropped,
         s: [r1(ts), r1(h - ts), fl, via].concat(takePointer()),
-        f: list.map(function (st) { return { n: st.n, l0: st.l0, l: st.l, a: st.a, e: st.e }; })
+        f: list.map(function (st) { return { n: st.n, l0: st.l0, l: st.l, a: st.a, e: enc(st.e) }; })
       };
       lastWrite = now();
       return JSON.stringify(doc);

@@ -158,6 +158,9 @@ func TestCollectorSessions(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Decode(collector output) = %v\n%s", err, out)
 			}
+			if tel.Version != behavior.Version {
+				t.Errorf("collector wrote version %d, want %d", tel.Version, behavior.Version)
+			}
 			res := s.Score(tel, behavior.Submission{Filled: map[string]int{"user": tel.Fields[0].FinalLen, "pass": tel.Fields[1].FinalLen}})
 			if res.Verdict < tc.min || res.Verdict > tc.max {
 				t.Errorf("Score(%s) = %v (%.3f) %+v, want %v..%v", tc.session, res.Verdict, res.Score, res.Reasons, tc.min, tc.max)

@@ -149,6 +149,10 @@ type decoder struct {
 	slow bool    // never use fastEvent
 	buf  []byte
 
+	// Which event encodings the document used: arrays (version 1) or
+	// strings (version 2).
+	sawV1, sawV2 bool
+
 	// DecodeTo's target and the memory it offers for reuse.
 	into     *Telemetry
 	fieldBuf []Field
@@ -684,8 +688,8 @@ func (d *decoder) document(t *Telemetry) {
 	}
 	// A version mismatch is reported before any other problem, so a newer
 	// document gets a clear error rather than "unknown member".
-	if versionOK && version != Version {
-		d.err = &DecodeError{Offset: versionAt, Err: ErrVersion, Msg: "version " + strconv.FormatFloat(version, 'g', -1, 64) + ", want " + strconv.Itoa(Version)}
+	if versionOK && version != 1 && version != Version {
+		d.err = &DecodeError{Offset: versionAt, Err: ErrVersion, Msg: "version " + strconv.FormatFloat(version, 'g', -1, 64) + ", want 1 or " + strconv.Itoa(Version)}
 		return
 	}
 	if d.err != nil {
@@ -709,7 +713,15 @@ func (d *decoder) document(t *Telemetry) {
 	if d.err != nil {
 		return
 	}
-	t.Version = Version
+	switch {
+	case version == 1 && d.sawV2:
+		d.bad("version 1 events must be arrays")
+		return
+	case version == 2 && d.sawV1:
+		d.bad("version 2 events must be strings")
+		return
+	}
+	t.Version = int(version)
 	d.check(t)
 }
 
@@ -884,7 +896,11 @@ func (d *decoder) field(f *Field, oldName string) {
 			f.Autofill = d.boolean()
 		case "e":
 			bit = fEvents
-			f.Events = d.events()
+			if d.peek() == '"' {
+				f.Events = d.eventsV2()
+			} else {
+				f.Events = d.events()
+			}
 		default:
 			d.i = keyAt
 			d.bad("unknown field member " + strconv.Quote(string(key)))
@@ -913,16 +929,8 @@ func (d *decoder) events() []Entry {
 		d.i++
 		return nil
 	}
-	if d.pool == nil {
-		// One backing array for the events of all fields: each event is
-		// an array, so the '[' left in the document bound their number.
-		n := min(bytes.Count(d.b[d.i:], []byte{'['}), d.lim.MaxEvents)
-		if cap(d.reuse) >= n {
-			d.pool = d.reuse[:0]
-		} else {
-			d.pool = make([]Entry, 0, n)
-		}
-	}
+	d.sawV1 = true
+	d.allocPool()
 	start := len(d.pool)
 loop:
 	for d.err == nil {
@@ -963,6 +971,30 @@ loop:
 		return nil
 	}
 	return d.pool[start:len(d.pool):len(d.pool)]
+}
+
+// allocPool sets up, at the first events of a document, one backing array
+// for the events of all fields. Each version 1 event is an array and each
+// version 2 event but the first of a field follows a ';', so the '[' and
+// ';' left in the document and one per field (this one, and each later
+// one has an "e") bound their number.
+func (d *decoder) allocPool() {
+	if d.pool != nil {
+		return
+	}
+	rest := d.b[d.i:]
+	n := bytes.Count(rest, []byte{'['})
+	if bytes.IndexByte(rest, ';') >= 0 {
+		n += bytes.Count(rest, []byte{';'}) + bytes.Count(rest, []byte(`"e"`)) + 1
+	} else if n == 0 {
+		n = 1
+	}
+	n = min(n, d.lim.MaxEvents)
+	if cap(d.reuse) >= n {
+		d.pool = d.reuse[:0]
+	} else {
+		d.pool = make([]Entry, 0, n)
+	}
 }
 
 func eventType(b []byte) EntryType {

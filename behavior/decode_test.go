@@ -1,7 +1,9 @@
 package behavior_test
 
 import (
+	"bytes"
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -63,8 +65,8 @@ func TestDecodeErrors(t *testing.T) {
 	}{
 		{"empty", ``, behavior.ErrMalformed, "unexpected end"},
 		{"array", `[]`, behavior.ErrMalformed, "expected '{'"},
-		{"version 2", `{"v":2,"s":[],"f":[]}`, behavior.ErrVersion, "version 2"},
-		{"version 2 with unknown members", `{"zz":[1,{"a":[true,null]}],"v":2,"new":"x"}`, behavior.ErrVersion, "want 1"},
+		{"version 3", `{"v":3,"s":[],"f":[]}`, behavior.ErrVersion, "version 3"},
+		{"version 3 with unknown members", `{"zz":[1,{"a":[true,null]}],"v":3,"new":"x"}`, behavior.ErrVersion, "want 1 or 2"},
 		{"version string", `{"v":"1"}`, behavior.ErrMalformed, "expected a number"},
 		{"unknown member", `{"v":1,` + sub + `,"f":[],"zz":1}`, behavior.ErrMalformed, `unknown member "zz"`},
 		{"missing v", `{` + sub + `,"f":[]}`, behavior.ErrMalformed, `missing member "v"`},
@@ -216,7 +218,7 @@ func TestDecodeTo(t *testing.T) {
 	if len(docs) != 5 {
 		t.Fatalf("found %d documents, want 5", len(docs))
 	}
-	docs = append(docs, []byte(validDoc), []byte(`{"v":1,"s":[1,0,0,"k",0,0,0,0,-1],"f":[{"n":"user","e":[["x"]]}]}`), []byte(`{"v":2}`))
+	docs = append(docs, []byte(validDoc), []byte(`{"v":1,"s":[1,0,0,"k",0,0,0,0,-1],"f":[{"n":"user","e":[["x"]]}]}`), []byte(`{"v":3}`))
 	var into behavior.Telemetry
 	lim := behavior.Limits{}
 	for round := range 2 {
@@ -237,5 +239,95 @@ func TestDecodeTo(t *testing.T) {
 	doc := docs[1]
 	if got := testing.AllocsPerRun(100, func() { _ = lim.DecodeTo(&into, doc) }); got != 0 {
 		t.Errorf("DecodeTo of a document of the same form allocates %v times, want 0", got)
+	}
+}
+
+// TestDecodeV2 checks the version 2 events grammar: what it accepts, and
+// that every departure from it is a malformed document.
+func TestDecodeV2(t *testing.T) {
+	const head = `{"v":2,"s":[5000,0,0,"c",0,0,0,0,-1],"f":[{"n":"user","l":1,"e":"`
+	const tail = `"}]}`
+	good := `f10000,5,0,0,5,50,40,1,10;d5000,5,0,l;i5,1,256,insertText,1;u995,5,0,l,1;j10,0,0,deleteContentBackward;p1,0,0;s1,0,8;c1,0,8;e1,0,8;v1,0,32,0;b10,3,0,1`
+	tel, err := behavior.Decode([]byte(head + good + tail))
+	if err != nil {
+		t.Fatalf("Decode(valid v2) = %v", err)
+	}
+	ev := tel.Fields[0].Events
+	if tel.Version != 2 || len(ev) != 11 {
+		t.Fatalf("Decode(valid v2) = version %d, %d events; want 2, 11", tel.Version, len(ev))
+	}
+	want := []behavior.Entry{
+		{Type: behavior.EntryFocus, T: 1000, D: 0.5, Ref: -1, Pointer: behavior.Pointer{Moves: 5, Path: 50, Disp: 40, Kind: behavior.PointerMouse, SinceDown: 1}},
+		{Type: behavior.EntryKeyDown, Key: behavior.KeyLetter, T: 1500, D: 0.5, Ref: -1},
+		{Type: behavior.EntryInput, T: 1500.5, D: 0.1, Flags: behavior.FlagBeforeInput, InputType: behavior.InputInsertText, N: 1, Ref: -1},
+		{Type: behavior.EntryKeyUp, Key: behavior.KeyLetter, T: 1600, D: 0.5, Ref: 1},
+		{Type: behavior.EntryBeforeInput, T: 1601, InputType: behavior.InputDeleteContentBackward, Ref: -1},
+	}
+	for i, w := range want {
+		if !reflect.DeepEqual(ev[i], w) {
+			t.Errorf("event %d = %+v, want %+v", i, ev[i], w)
+		}
+	}
+	if last := ev[10]; last.Type != behavior.EntryBlur || last.T != 1602.5 || last.N != 1 {
+		t.Errorf("last event = %+v, want a blur at 1602.5 with length 1", last)
+	}
+	if got, _ := behavior.Decode([]byte(head + tail)); got == nil || len(got.Fields[0].Events) != 0 {
+		t.Errorf("Decode(empty events string) = %+v, want a field with no events", got)
+	}
+	bad := []struct{ name, events, msg string }{
+		{"unknown type", `x1,0,0`, "unknown event type"},
+		{"two-letter type", `bi1,0,0,`, "time delta"},
+		{"leading zero", `d01,0,0,l`, "time delta"},
+		{"minus zero", `d-0,0,0,l`, "time delta"},
+		{"decimal time", `d1.5,0,0,l`, "expected ','"},
+		{"negative time", `d-5,0,0,l`, "out of range"},
+		{"missing flags", `d1,0,l`, "flags"},
+		{"flags too big", `d1,0,512,l`, "flags"},
+		{"unknown key", `d1,0,0,z`, "key class"},
+		{"key too long", `d1,0,0,ll`, "expected ';'"},
+		{"keyup to itself", `d1,0,0,l;u1,0,0,l,1`, "keyup reference"},
+		{"keyup to a keyup", `d1,0,0,l;u1,0,0,l,0;u1,0,0,l,1`, "not a keydown"},
+		{"focus missing members", `f1,0,0,0,5,50,40,1`, "pointer down time"},
+		{"pointer kind", `f1,0,0,0,5,50,40,4,-1`, "pointer kind"},
+		{"space", `d1,0,0,l; d1,0,0,l`, "unknown event type"},
+		{"trailing separator", `d1,0,0,l;`, "unknown event type"},
+		{"input without length", `i1,0,0,insertText`, "input length"},
+		{"escape", `d1,0,0,\u006c`, "escape"},
+	}
+	for _, tc := range bad {
+		_, err := behavior.Decode([]byte(head + tc.events + tail))
+		if !errors.Is(err, behavior.ErrMalformed) || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%s: Decode(%q) = %v, want malformed: %s", tc.name, tc.events, err, tc.msg)
+		}
+	}
+	// The events must be in the version's encoding.
+	for _, doc := range []string{
+		`{"v":1,"s":[5000,0,0,"c",0,0,0,0,-1],"f":[{"n":"user","e":"d1,0,0,l"}]}`,
+		`{"v":2,"s":[5000,0,0,"c",0,0,0,0,-1],"f":[{"n":"user","e":[["d",1,0,0,"l"]]}]}`,
+	} {
+		if _, err := behavior.Decode([]byte(doc)); !errors.Is(err, behavior.ErrMalformed) || !strings.Contains(err.Error(), "events must be") {
+			t.Errorf("Decode(%s) = %v, want malformed: events must be …", doc, err)
+		}
+	}
+	// The limits count version 2 events too.
+	many := strings.Repeat("p1,0,0;", 10) + "p1,0,0"
+	if _, err := (behavior.Limits{MaxFieldEvents: 10}).Decode([]byte(head + many + tail)); !errors.Is(err, behavior.ErrLimit) {
+		t.Errorf("Decode(11 events, MaxFieldEvents 10) = %v, want ErrLimit", err)
+	}
+}
+
+// TestDecodeAllocations checks Decode sizes the events array right the
+// first time, in both versions: the telemetry, its fields, one events
+// array and the field names, nothing regrown.
+func TestDecodeAllocations(t *testing.T) {
+	for _, path := range []string{"testdata/telemetry/human_login.json", "testdata/telemetry/v1/human_login.json"} {
+		doc, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc = bytes.TrimSpace(doc)
+		if got := testing.AllocsPerRun(20, func() { _, _ = behavior.Decode(doc) }); got > 5 {
+			t.Errorf("Decode(%s) allocates %v times, want at most 5 (telemetry, fields, events, 2 names)", path, got)
+		}
 	}
 }

@@ -1,13 +1,17 @@
 package behavior
 
 import (
+	"math"
 	"strconv"
 	"unicode/utf8"
 )
 
-// MarshalJSON encodes t in the wire format, as the collector would. It is
-// meant for tests, replays and tools; Decode(t.MarshalJSON()) gives t back
-// when t is valid.
+// MarshalJSON encodes t in the wire format, as the collector would: version
+// 2 when every event time, delay and pointer figure fits it (times in
+// whole tenths of a millisecond, pointer paths in whole pixels, as the
+// collector records them), else version 1. It is meant for tests, replays
+// and tools; Decode(t.MarshalJSON()) gives t back, but for Version, when t
+// is valid.
 func (t *Telemetry) MarshalJSON() ([]byte, error) {
 	return t.AppendJSON(make([]byte, 0, 256+64*t.eventCount())), nil
 }
@@ -20,10 +24,53 @@ func (t *Telemetry) eventCount() int {
 	return n
 }
 
-// AppendJSON appends the wire encoding of t to b and returns the result.
+// AppendJSON appends the wire encoding of t (see MarshalJSON) to b and
+// returns the result.
 func (t *Telemetry) AppendJSON(b []byte) []byte {
+	return t.appendJSON(b, t.fitsV2())
+}
+
+// fitsV2 reports whether version 2 can carry t's events exactly.
+func (t *Telemetry) fitsV2() bool {
+	for i := range t.Fields {
+		for j := range t.Fields[i].Events {
+			e := &t.Fields[i].Events[j]
+			if _, ok := tenths(e.T); !ok {
+				return false
+			}
+			if _, ok := tenths(e.D); !ok {
+				return false
+			}
+			if e.Type == EntryFocus {
+				p := &e.Pointer
+				if p.Path != float64(int64(p.Path)) || p.Disp != float64(int64(p.Disp)) {
+					return false
+				}
+				if _, ok := tenths(p.SinceDown); !ok && p.SinceDown != -1 {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// tenths returns x in whole tenths of a millisecond, if it is exactly that.
+func tenths(x float64) (int64, bool) {
+	if !(x > -1e15 && x < 1e15) {
+		return 0, false
+	}
+	n := int64(math.Round(x * 10))
+	return n, float64(n)/10 == x
+}
+
+func (t *Telemetry) appendJSON(b []byte, v2 bool) []byte {
 	b = append(b, `{"v":`...)
-	b = strconv.AppendInt(b, Version, 10)
+	if v2 {
+		b = append(b, '2')
+	} else {
+		b = append(b, '1')
+	}
 	b = append(b, `,"step":`...)
 	b = appendNum(b, t.Step)
 	b = append(b, `,"wd":`...)
@@ -59,6 +106,12 @@ func (t *Telemetry) AppendJSON(b []byte) []byte {
 		b = strconv.AppendInt(b, int64(f.FinalLen), 10)
 		if f.Autofill {
 			b = append(b, `,"a":true`...)
+		}
+		if v2 {
+			b = append(b, `,"e":"`...)
+			b = appendEventsV2(b, f.Events)
+			b = append(b, `"}`...)
+			continue
 		}
 		b = append(b, `,"e":[`...)
 		for j := range f.Events {
@@ -109,6 +162,57 @@ func appendEvent(b []byte, e *Entry) []byte {
 		b = strconv.AppendInt(b, int64(e.N), 10)
 	}
 	return append(b, ']')
+}
+
+// appendEventsV2 appends events in the version 2 grammar (the events
+// string without its quotes). The times must fit it (fitsV2).
+func appendEventsV2(b []byte, events []Entry) []byte {
+	var prev int64
+	for j := range events {
+		e := &events[j]
+		if j > 0 {
+			b = append(b, ';')
+		}
+		t, _ := tenths(e.T)
+		dd, _ := tenths(e.D)
+		b = append(b, v2Letters[e.Type])
+		b = strconv.AppendInt(b, t-prev, 10)
+		prev = t
+		b = append(b, ',')
+		b = strconv.AppendInt(b, dd, 10)
+		b = append(b, ',')
+		b = strconv.AppendUint(b, uint64(e.Flags), 10)
+		switch e.Type {
+		case EntryFocus:
+			p := &e.Pointer
+			since := int64(-1)
+			if p.SinceDown != -1 {
+				since, _ = tenths(p.SinceDown)
+			}
+			for _, v := range [...]int64{int64(e.N), int64(p.Moves), int64(p.Path), int64(p.Disp), int64(p.Kind), since} {
+				b = append(b, ',')
+				b = strconv.AppendInt(b, v, 10)
+			}
+		case EntryBlur, EntryValue:
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(e.N), 10)
+		case EntryKeyDown, EntryKeyUp:
+			b = append(b, ',')
+			b = append(b, e.Key.String()...)
+			if e.Type == EntryKeyUp {
+				b = append(b, ',')
+				b = strconv.AppendInt(b, int64(e.Ref), 10)
+			}
+		case EntryBeforeInput, EntryInput:
+			b = append(b, ',')
+			b = append(b, e.InputType.String()...)
+			if e.Type == EntryInput {
+				b = append(b, ',')
+				b = strconv.AppendInt(b, int64(e.N), 10)
+			}
+		}
+	}
+	return b
 }
 
 func appendPointer(b []byte, p *Pointer) []byte {

@@ -55,7 +55,7 @@ func ExampleDecode() {
 	_, err := behavior.Decode([]byte(`{"v":7,"s":[],"f":[]}`))
 	fmt.Println(err)
 	// Output:
-	// behavior: unsupported telemetry version at offset 5: version 7, want 1
+	// behavior: unsupported telemetry version at offset 5: version 7, want 1 or 2
 }
 
 // A server that decodes many documents can reuse one Telemetry per

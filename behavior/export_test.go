@@ -13,3 +13,7 @@ func Exported(t *Telemetry) *Telemetry {
 	c.fieldBuf, c.pool = nil, nil
 	return &c
 }
+
+// MarshalV1 encodes t in wire version 1 (whose events the fast path
+// parses), whatever MarshalJSON would choose.
+func MarshalV1(t *Telemetry) []byte { return t.appendJSON(nil, false) }

@@ -1,7 +1,8 @@
 package behavior
 
-// Version is the wire format version this package writes and accepts.
-const Version = 1
+// Version is the newest wire format version: the collector writes it, and
+// Decode accepts it and version 1.
+const Version = 2
 
 // DefaultField is the name of the hidden form field the collector writes
 // the telemetry into, unless the page names another one.
@@ -14,7 +15,8 @@ const DefaultField = "tollgate_behavior"
 // A Telemetry returned by Decode is owned by the caller; it is not safe for
 // concurrent mutation but may be read (and scored) by many goroutines.
 type Telemetry struct {
-	// Version is the wire format version (always Version after Decode).
+	// Version is the wire format version of the decoded document (1 or
+	// 2); MarshalJSON does not consult it.
 	Version int
 	// Step is the smallest timer step the page observed, in ms: about 0.1
 	// in Chromium, 1 in Firefox and WebKit, 16.67 or 100 under Firefox's
