@@ -292,16 +292,20 @@ func typingKey(e *Entry) bool {
 // field analyses one field; filled is the submitted length (the server's
 // when known, else the telemetry's).
 func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
+	// Locals, not f.Events and a.tol: the writes to *a in the loop would
+	// make the compiler reload them on every event.
+	events, tol := f.Events, a.tol
+	late := end + tol
 	if filled != f.FinalLen {
 		a.mismatchFields = append(a.mismatchFields, f.Name)
 	}
 	// A field whose only entries are the collector's own value notes
 	// ("v") had no browser events at all.
 	real, afv := 0, false
-	for i := range f.Events {
-		if f.Events[i].Type != EntryValue {
+	for i := range events {
+		if events[i].Type != EntryValue {
 			real++
-		} else if f.Events[i].Flags&FlagAutofill != 0 {
+		} else if events[i].Flags&FlagAutofill != 0 {
 			afv = true
 		}
 	}
@@ -325,8 +329,8 @@ func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
 		silent     = 0
 		autofill   = f.Autofill
 	)
-	for i := range f.Events {
-		e := &f.Events[i]
+	for i := range events {
+		e := &events[i]
 		if !e.Trusted() {
 			a.untrusted++
 		}
@@ -334,10 +338,10 @@ func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
 			autofill = true
 		}
 		if e.Flags&FlagNoTimeStamp == 0 {
-			if e.D < -a.tol {
+			if e.D < -tol {
 				a.ahead++
 			}
-			if e.T > end+a.tol {
+			if e.T > late {
 				a.afterSubmit++
 			}
 		}
@@ -367,23 +371,23 @@ func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
 				a.skewedKeys++
 			}
 			if focus >= 0 {
-				gap := e.T - f.Events[focus].T
+				gap := e.T - events[focus].T
 				// A focus moved by a key (Tab, or an auto-advancing
 				// field) is followed by the next key at typing speed:
 				// only a focus no key caused counts.
-				if !a.keyCausedFocus(f.Events[focus].T) {
+				if !a.keyCausedFocus(events[focus].T) {
 					a.firstKeyFields++
 					if gap < 10 && a.step <= 10 {
 						a.instantFields++
 					}
 				}
-				if gap < -a.tol && e.Flags&FlagNoTimeStamp == 0 {
+				if gap < -tol && e.Flags&FlagNoTimeStamp == 0 {
 					a.badOrder++ // a key stamped before the focus it follows
 				}
 				focus = -1
 			}
 			if lastKey >= 0 {
-				a.intervals = append(a.intervals, e.T-f.Events[lastKey].T)
+				a.intervals = append(a.intervals, e.T-events[lastKey].T)
 			} else {
 				firstKey = i
 			}
@@ -394,12 +398,12 @@ func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
 			if e.Ref < 0 || e.Ref >= i || !e.Trusted() {
 				continue // no keydown, or (hand-built telemetry) not an earlier one
 			}
-			down := &f.Events[e.Ref]
+			down := &events[e.Ref]
 			if !typingKey(down) {
 				continue
 			}
 			h := e.T - down.T
-			if h < -a.tol {
+			if h < -tol {
 				a.badOrder++
 				continue
 			}
@@ -427,8 +431,8 @@ func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
 			case compose || composing || e.InputType == InputInsertCompositionText || e.Flags&FlagComposing != 0:
 			case autofill || e.InputType == InputInsertReplacementText:
 			case sinceInput >= 0:
-				k := &f.Events[sinceInput]
-				if e.Trusted() && k.Trusted() && k.Flags&FlagNoTimeStamp == 0 && e.T < k.T-a.tol {
+				k := &events[sinceInput]
+				if e.Trusted() && k.Trusted() && k.Flags&FlagNoTimeStamp == 0 && e.T < k.T-tol {
 					a.badOrder++
 				}
 			default:
