@@ -934,21 +934,10 @@ func (d *decoder) events() []Entry {
 	start := len(d.pool)
 loop:
 	for d.err == nil {
-		k := len(d.pool)
-		if k-start == d.lim.MaxFieldEvents {
-			d.fail(ErrLimit, "more than "+strconv.Itoa(d.lim.MaxFieldEvents)+" events in a field")
+		e, prev := d.nextEntry(start)
+		if e == nil {
 			return nil
 		}
-		if k == d.lim.MaxEvents {
-			d.fail(ErrLimit, "more than "+strconv.Itoa(d.lim.MaxEvents)+" events")
-			return nil
-		}
-		if k < cap(d.pool) {
-			d.pool = d.pool[:k+1] // written in full below
-		} else {
-			d.pool = append(d.pool, Entry{})
-		}
-		e, prev := &d.pool[k], d.pool[start:k]
 		if d.slow || !d.fastEvent(e, prev) {
 			*e = Entry{}
 			d.event(e, prev)
@@ -971,6 +960,28 @@ loop:
 		return nil
 	}
 	return d.pool[start:len(d.pool):len(d.pool)]
+}
+
+// nextEntry makes room in d.pool for one more event of the field whose
+// events start at index start, and returns it (to be written in full) with
+// the field's earlier events. It fails with ErrLimit, returning nil, when
+// the field or the document already holds the most events allowed.
+func (d *decoder) nextEntry(start int) (*Entry, []Entry) {
+	k := len(d.pool)
+	if k-start == d.lim.MaxFieldEvents {
+		d.fail(ErrLimit, "more than "+strconv.Itoa(d.lim.MaxFieldEvents)+" events in a field")
+		return nil, nil
+	}
+	if k == d.lim.MaxEvents {
+		d.fail(ErrLimit, "more than "+strconv.Itoa(d.lim.MaxEvents)+" events")
+		return nil, nil
+	}
+	if k < cap(d.pool) {
+		d.pool = d.pool[:k+1]
+	} else {
+		d.pool = append(d.pool, Entry{})
+	}
+	return &d.pool[k], d.pool[start:k]
 }
 
 // allocPool sets up, at the first events of a document, one backing array

@@ -2,7 +2,6 @@ package behavior
 
 import (
 	"bytes"
-	"strconv"
 )
 
 // Version 2 writes a field's events as one string in a compact grammar
@@ -83,29 +82,18 @@ func (d *decoder) eventsV2() []Entry {
 	start := len(d.pool)
 	var t int64 // tenths of a millisecond
 	for {
-		k := len(d.pool)
-		if k-start == d.lim.MaxFieldEvents {
-			d.i = i
-			d.fail(ErrLimit, "more than "+strconv.Itoa(d.lim.MaxFieldEvents)+" events in a field")
+		d.i = i // where a limit error points
+		e, prev := d.nextEntry(start)
+		if e == nil {
 			return nil
 		}
-		if k == d.lim.MaxEvents {
-			d.i = i
-			d.fail(ErrLimit, "more than "+strconv.Itoa(d.lim.MaxEvents)+" events")
-			return nil
-		}
-		if k < cap(d.pool) {
-			d.pool = d.pool[:k+1] // written in full below
-		} else {
-			d.pool = append(d.pool, Entry{})
-		}
-		if j, msg := d.eventV2(&d.pool[k], d.pool[start:k], i, &t); msg != "" {
+		j, msg := d.eventV2(e, prev, i, &t)
+		if msg != "" {
 			d.i = j
 			d.bad(msg)
 			return nil
-		} else {
-			i = j
 		}
+		i = j
 		if i == end {
 			break
 		}
