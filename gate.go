@@ -39,7 +39,6 @@ type Gate struct {
 	svc       *captcha.Service
 	ownSvc    bool
 	scorer    *behavior.Scorer
-	strict    *behavior.Scorer // for posts whose CAPTCHA answer was not typed; nil: none
 	suspects  behavior.Suspects
 	limiter   *ratelimit.Limiter
 	ownLim    bool
@@ -60,8 +59,8 @@ type Gate struct {
 //     image challenges and the audio Synth for the audio alternative, a
 //     pool (DefaultPool), an in-memory store and a random secret, served
 //     under "/tollgate";
-//   - a behavior Scorer with the default weights (and a strict one for
-//     posts whose CAPTCHA answer was not typed, see Protect), deception of
+//   - a behavior Scorer with the default weights that also requires the
+//     CAPTCHA answer to be typed by a person (see Protect), deception of
 //     bots with a 3–5 s delay, and a MemorySuspects registry;
 //   - the default limiter (NewDefaultLimiter) and per-client-address
 //     limits DefaultIPLimit (protected requests) and DefaultChallengeLimit
@@ -116,7 +115,7 @@ func New(opts ...Option) (*Gate, error) {
 	}
 	g.scorer = cfg.scorer
 	if g.scorer == nil {
-		g.scorer, g.strict = newScorers(cfg.expected)
+		g.scorer = newScorer(cfg.expected)
 	}
 	g.suspects = cfg.suspects
 	if g.suspects == nil {

@@ -167,6 +167,9 @@ func TestProtectStrictWhenAnswerNotTyped(t *testing.T) {
 	}
 }
 
+// TestAnswerTyped checks that the default scorer requires the CAPTCHA
+// answer to be typed: it gives behavior.ReasonUntypedField exactly when the
+// answer field holds a value nobody typed.
 func TestAnswerTyped(t *testing.T) {
 	post := func(f url.Values) *http.Request {
 		r, _ := http.NewRequest(http.MethodPost, "/login", strings.NewReader(f.Encode()))
@@ -185,9 +188,14 @@ func TestAnswerTyped(t *testing.T) {
 		{"script", url.Values{FieldNameAnswer: {"ab"}, behavior.DefaultField: {humanTelemetry(1, typed{name: FieldNameAnswer, value: "ab", script: true})}}, false},
 		{"absent", url.Values{FieldNameAnswer: {"ab"}, behavior.DefaultField: {humanTelemetry(1, typed{name: "other", value: "ab"})}}, false},
 	}
+	s := newScorer(nil)
 	for _, tt := range tests {
-		if got := answerTyped(post(tt.form)); got != tt.want {
-			t.Errorf("answerTyped(%s) = %v, want %v", tt.name, got, tt.want)
+		res, err := s.ScoreRequest(post(tt.form), 0)
+		if err != nil {
+			t.Fatalf("%s: ScoreRequest = %v", tt.name, err)
+		}
+		if got := !res.Has(behavior.ReasonUntypedField); got != tt.want {
+			t.Errorf("answer typed (%s) = %v, want %v (%+v)", tt.name, got, tt.want, res.Reasons)
 		}
 	}
 }

@@ -137,9 +137,9 @@ func WithCaptchaErrorHandler(fn func(w http.ResponseWriter, r *http.Request, err
 }
 
 // WithScorer replaces the behavior Scorer (default behavior.NewScorer with
-// the fields of WithExpectedFields and the CAPTCHA answer field). It then
-// judges every post: the strict scorer for untyped answers (see Protect) is
-// not used.
+// the fields of WithExpectedFields and the CAPTCHA answer field expected,
+// and the answer field typed: behavior.WithTypedFields(FieldNameAnswer),
+// which a replacement should keep).
 func WithScorer(s *behavior.Scorer) Option { return func(c *config) { c.scorer = s } }
 
 // WithExpectedFields names the form fields people type into (for example

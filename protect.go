@@ -29,13 +29,13 @@ func safeMethod(m string) bool {
 //  3. is scored by the behavior Scorer from the collector's telemetry: at
 //     or above the deceive verdict (default bot) the client is recorded in
 //     the suspects registry and, after a random delay (default 3–5 s), gets
-//     the decoy (WithDecoy) instead of h. With the default scorers, a post
-//     whose CAPTCHA answer was not typed by a person (the answer field shows
-//     no trusted key, paste, IME or input event) is judged by a strict
-//     scorer in which events dispatched by script and values that appear
-//     with no input weigh 0.9 instead of 0.15 and 0.5: password managers
-//     fill names and passwords by script, which must be forgiven, but never
-//     a CAPTCHA answer;
+//     the decoy (WithDecoy) instead of h. The default Scorer names the
+//     answer field with behavior.WithTypedFields: a post whose CAPTCHA
+//     answer was not typed by a person (the answer field shows no trusted
+//     key, paste, IME or input event) gets behavior.ReasonUntypedField
+//     (weight 0.9, a bot on its own). Password managers fill names and
+//     passwords by script, which the scorer forgives, but never a CAPTCHA
+//     answer;
 //  4. takes a seat in its class's lane (WithClassifier; default
 //     ClassifyLogin): when the load sheds its class or the lane is full it
 //     gets the reject handler (default 503 with Retry-After);
@@ -69,19 +69,7 @@ func (g *Gate) Protect(h http.Handler) http.Handler {
 		inner = g.limiter.Middleware(g.cfg.classify, ratelimit.WithErrorHandler(g.cfg.onReject))(inner)
 	}
 	if !g.cfg.noBehavior {
-		opts := g.guardOptions()
-		normal := behavior.Guard(g.scorer, opts...)(inner)
-		inner = normal
-		if g.strict != nil {
-			strict := behavior.Guard(g.strict, opts...)(inner)
-			inner = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if answerTyped(r) {
-					normal.ServeHTTP(w, r)
-				} else {
-					strict.ServeHTTP(w, r)
-				}
-			})
-		}
+		inner = behavior.Guard(g.scorer, g.guardOptions()...)(inner)
 	}
 	if g.acctLimit != nil {
 		field := g.cfg.account

@@ -73,6 +73,7 @@
 //	malformed              0.9   telemetry did not decode (ScoreRequest)
 //	no_events              0.9   filled field with no browser events, not prefilled or autofilled
 //	value_without_input    0.6   value grew with no input event (set by script), not autofill
+//	untyped_field          0.9   a field only a person fills (WithTypedFields) holds a value nobody typed
 //	bare_insert            0.4   trusted insert of ≥2 characters with no key, paste, IME or autofill; ×(fields/2)
 //	length_mismatch        0.3   submitted length ≠ the telemetry's, or the events do not add up to it
 //	short_holds            0.6   median hold (mean if step > 4 ms) under 35 ms, full at 15 ms; ≥ 4 holds, step ≤ 20 ms, not touch

@@ -79,6 +79,12 @@ const (
 	// ReasonNoTrustedInput: no trusted key, pointer or submit action at
 	// all. Default 0.25.
 	ReasonNoTrustedInput = "no_trusted_input"
+	// ReasonUntypedField: a field named with WithTypedFields (one only a
+	// person fills, such as a CAPTCHA answer) was posted with a value but
+	// shows no trusted key, paste, IME composition or input event. Password
+	// managers fill names and passwords by script, which the other reasons
+	// forgive; none fills a CAPTCHA answer. Default 0.9.
+	ReasonUntypedField = "untyped_field"
 )
 
 // reason indexes the weight table.
@@ -109,6 +115,7 @@ const (
 	rUntrustedEvents
 	rUntrustedSubmit
 	rNoTrustedInput
+	rUntypedField
 	numReasons
 )
 
@@ -143,6 +150,7 @@ func reasonTable() [numReasons]reasonInfo {
 		rUntrustedEvents:      {ReasonUntrustedEvents, 0.15},
 		rUntrustedSubmit:      {ReasonUntrustedSubmit, 0.15},
 		rNoTrustedInput:       {ReasonNoTrustedInput, 0.25},
+		rUntypedField:         {ReasonUntypedField, 0.9},
 	}
 }
 
@@ -181,6 +189,8 @@ type config struct {
 	limits       Limits
 	field        string
 	expected     []string
+	typed        []string
+	formFields   []string // expected and typed: what ScoreRequest measures
 }
 
 // Option configures a Scorer.
@@ -231,6 +241,16 @@ func WithField(name string) Option { return func(c *config) { c.field = name } }
 // people type into (not hidden inputs, selects or checkboxes).
 func WithExpectedFields(names ...string) Option {
 	return func(c *config) { c.expected = append([]string(nil), names...) }
+}
+
+// WithTypedFields names form fields only a person fills: a CAPTCHA answer,
+// a one-time code. A post where one of them holds a value (in
+// Submission.Filled) but its telemetry shows no trusted key, paste, IME
+// composition or input event — set by script, or missing from the
+// telemetry — gets ReasonUntypedField. ScoreRequest measures them like
+// WithExpectedFields.
+func WithTypedFields(names ...string) Option {
+	return func(c *config) { c.typed = append([]string(nil), names...) }
 }
 
 func clamp01(x float64) float64 {

@@ -75,7 +75,7 @@ func (s *Scorer) ScoreRequest(r *http.Request, elapsed time.Duration) (Result, e
 	}
 	v := r.PostForm.Get(s.cfg.field)
 	if v == "" {
-		return s.Score(nil, Submission{Filled: FilledFrom(r.PostForm, nil, s.cfg.expected...), Elapsed: elapsed}), nil
+		return s.Score(nil, Submission{Filled: FilledFrom(r.PostForm, nil, s.cfg.formFields...), Elapsed: elapsed}), nil
 	}
 	if err := s.cfg.limits.withDefaults().checkSize(len(v)); err != nil {
 		return s.scoreMalformed(err), nil // before copying it
@@ -91,7 +91,7 @@ func (s *Scorer) ScoreRequest(r *http.Request, elapsed time.Duration) (Result, e
 	if err := s.cfg.limits.DecodeTo(&buf.t, buf.doc); err != nil {
 		return s.scoreMalformed(err), nil
 	}
-	return s.Score(&buf.t, Submission{Filled: FilledFrom(r.PostForm, &buf.t, s.cfg.expected...), Elapsed: elapsed}), nil
+	return s.Score(&buf.t, Submission{Filled: FilledFrom(r.PostForm, &buf.t, s.cfg.formFields...), Elapsed: elapsed}), nil
 }
 
 // decodeBuf is the memory ScoreRequest reuses between requests.

@@ -43,6 +43,7 @@ func NewScorer(opts ...Option) *Scorer {
 	if c.field == "" {
 		c.field = DefaultField
 	}
+	c.formFields = append(append([]string(nil), c.expected...), c.typed...)
 	if !c.typingCapSet {
 		c.typingCap = DefaultTypingCap
 	}
@@ -110,6 +111,11 @@ func (s *Scorer) Score(t *Telemetry, sub Submission) Result {
 	}
 	a.reset()
 	a.run(t, sub)
+	for _, name := range s.cfg.typed {
+		if sub.Filled[name] > 0 && !typedIn(t, name) {
+			a.untypedFields = append(a.untypedFields, name)
+		}
+	}
 	a.judge(&b, t, sub)
 	r := b.finish()
 	s.scratch.Put(a)
@@ -154,6 +160,7 @@ type analysis struct {
 	bareFields     int
 	bareChars      int
 	mismatchFields []string
+	untypedFields  []string // of the Scorer's typed fields
 }
 
 // effectiveStep returns the claimed timer step, lowered to the finest
@@ -272,6 +279,26 @@ func (a *analysis) click(p *Pointer) {
 	if p.Moves <= 1 {
 		a.jumps++
 	}
+}
+
+// typedIn reports whether t's field name shows a person's input: a
+// trusted keydown, paste, composition or input event.
+func typedIn(t *Telemetry, name string) bool {
+	for i := range t.Fields {
+		if t.Fields[i].Name != name {
+			continue
+		}
+		for j := range t.Fields[i].Events {
+			switch e := &t.Fields[i].Events[j]; e.Type {
+			case EntryKeyDown, EntryPaste, EntryInput, EntryCompositionStart, EntryCompositionUpdate, EntryCompositionEnd:
+				if e.Trusted() {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // addSpan adds the typing span of keys keydowns, from the one at index
@@ -460,6 +487,9 @@ func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
 func (a *analysis) judge(b *result, t *Telemetry, sub Submission) {
 	if n := len(a.noEventFields); n > 0 {
 		b.add(rNoEvents, 1, "%d filled field(s) with no events: %q", n, a.noEventFields)
+	}
+	if n := len(a.untypedFields); n > 0 {
+		b.add(rUntypedField, 1, "%d field(s) only a person fills hold a value nobody typed: %q", n, a.untypedFields)
 	}
 	if a.silentFields > 0 {
 		b.add(rValueWithoutInput, 1, "%d character(s) in %d field(s) appeared with no input event", a.silentChars, a.silentFields)

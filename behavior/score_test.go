@@ -113,6 +113,9 @@ func TestEveryReasonFires(t *testing.T) {
 		t.Fatalf("ScoreRequest: %v", err)
 	}
 	note(res)
+	// A field only a person fills, set by script.
+	tel, _ := scenario(t, "human_login")
+	note(behavior.NewScorer(behavior.WithTypedFields("code")).Score(tel, behavior.Submission{Filled: map[string]int{"code": 6}}))
 	for _, code := range behavior.ReasonCodes() {
 		if !seen[code] {
 			t.Errorf("reason %s never fired", code)
@@ -201,8 +204,8 @@ func TestLength(t *testing.T) {
 
 func TestReasonTable(t *testing.T) {
 	codes := behavior.ReasonCodes()
-	if len(codes) != 24 {
-		t.Errorf("len(ReasonCodes()) = %d, want 24", len(codes))
+	if len(codes) != 25 {
+		t.Errorf("len(ReasonCodes()) = %d, want 25", len(codes))
 	}
 	for _, c := range codes {
 		w, ok := behavior.DefaultWeight(c)
@@ -271,5 +274,48 @@ func TestScoreHandBuilt(t *testing.T) {
 	res := behavior.NewScorer().Score(tel, behavior.Submission{})
 	if !(res.Score >= 0 && res.Score <= 1) {
 		t.Errorf("Score = %v", res.Score)
+	}
+}
+
+// TestTypedFields checks ReasonUntypedField: a field only a person fills
+// must show typing when it holds a value.
+func TestTypedFields(t *testing.T) {
+	field := func(name string, evs ...behavior.Entry) behavior.Field {
+		return behavior.Field{Name: name, FinalLen: 2, Events: evs}
+	}
+	key := behavior.Entry{Type: behavior.EntryKeyDown, Key: behavior.KeyLetter, T: 100, Ref: -1}
+	paste := behavior.Entry{Type: behavior.EntryPaste, T: 100, Ref: -1}
+	ime := behavior.Entry{Type: behavior.EntryCompositionEnd, T: 100, Ref: -1}
+	input := behavior.Entry{Type: behavior.EntryInput, InputType: behavior.InputInsertText, N: 2, T: 100, Ref: -1}
+	scripted := input
+	scripted.Flags = behavior.FlagUntrusted
+	focus := behavior.Entry{Type: behavior.EntryFocus, T: 50, Ref: -1, Pointer: behavior.Pointer{SinceDown: -1}}
+	s := behavior.NewScorer(behavior.WithTypedFields("answer"))
+	tests := []struct {
+		name   string
+		fields []behavior.Field
+		filled int
+		want   bool
+	}{
+		{"typed", []behavior.Field{field("answer", focus, key, input)}, 2, false},
+		{"pasted", []behavior.Field{field("answer", focus, paste, input)}, 2, false},
+		{"IME", []behavior.Field{field("answer", focus, ime)}, 2, false},
+		{"dictated (input only)", []behavior.Field{field("answer", focus, input)}, 2, false},
+		{"script events only", []behavior.Field{field("answer", focus, scripted)}, 2, true},
+		{"focus only", []behavior.Field{field("answer", focus)}, 2, true},
+		{"missing from the telemetry", []behavior.Field{field("user", focus, key)}, 2, true},
+		{"empty answer", []behavior.Field{field("answer", focus)}, 0, false},
+	}
+	for _, tc := range tests {
+		tel := &behavior.Telemetry{Version: 2, Submit: behavior.Submit{T: 5000, Pointer: behavior.Pointer{SinceDown: -1}}, Fields: tc.fields}
+		res := s.Score(tel, behavior.Submission{Filled: map[string]int{"answer": tc.filled}})
+		if got := res.Has(behavior.ReasonUntypedField); got != tc.want {
+			t.Errorf("%s: Score has %s = %v, want %v (%+v)", tc.name, behavior.ReasonUntypedField, got, tc.want, res.Reasons)
+		}
+	}
+	// Without WithTypedFields the reason never fires.
+	tel := &behavior.Telemetry{Version: 2, Submit: behavior.Submit{T: 5000}, Fields: []behavior.Field{field("answer", focus, scripted)}}
+	if res := behavior.NewScorer().Score(tel, behavior.Submission{Filled: map[string]int{"answer": 2}}); res.Has(behavior.ReasonUntypedField) {
+		t.Errorf("default Scorer gave %s", behavior.ReasonUntypedField)
 	}
 }
