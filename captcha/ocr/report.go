@@ -3,10 +3,11 @@ package ocr
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/tollgate/tollgate/internal/auditstat"
 )
 
 // Report is the outcome of an audit. Its JSON form (encoding/json) is the
@@ -69,37 +70,14 @@ type Row struct {
 // Rate is a count of successes out of a total, with the upper end of its
 // 95% Wilson score interval: with 0 of 200 the true rate may still be up
 // to 1.9%.
-type Rate struct {
-	Solved  int     `json:"solved"`
-	Total   int     `json:"total"`
-	Rate    float64 `json:"rate"`
-	Upper95 float64 `json:"upper95"`
-}
+type Rate = auditstat.Rate
 
 // NewRate returns the Rate of solved out of total.
-func NewRate(solved, total int) Rate {
-	r := Rate{Solved: solved, Total: total}
-	if total > 0 {
-		r.Rate = float64(solved) / float64(total)
-		r.Upper95 = WilsonUpper(solved, total)
-	}
-	return r
-}
+func NewRate(solved, total int) Rate { return auditstat.NewRate(solved, total) }
 
 // WilsonUpper returns the upper bound of the 95% Wilson score interval of
 // k successes in n trials (1 for n ≤ 0).
-func WilsonUpper(k, n int) float64 {
-	if n <= 0 {
-		return 1
-	}
-	const z = 1.959964
-	p := float64(k) / float64(n)
-	nn := float64(n)
-	den := 1 + z*z/nn
-	centre := p + z*z/(2*nn)
-	spread := z * math.Sqrt(p*(1-p)/nn+z*z/(4*nn*nn))
-	return math.Min(1, (centre+spread)/den)
-}
+func WilsonUpper(k, n int) float64 { return auditstat.WilsonUpper(k, n) }
 
 // EngineStat times one recognizer over an audit.
 type EngineStat struct {
@@ -133,25 +111,7 @@ type Solve struct {
 }
 
 // Millis is a duration that encodes in JSON as (fractional) milliseconds.
-type Millis time.Duration
-
-// MarshalJSON encodes d as a number of milliseconds.
-func (d Millis) MarshalJSON() ([]byte, error) {
-	return []byte(fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond))), nil
-}
-
-// UnmarshalJSON decodes a number of milliseconds.
-func (d *Millis) UnmarshalJSON(b []byte) error {
-	var ms float64
-	if _, err := fmt.Sscan(string(b), &ms); err != nil {
-		return fmt.Errorf("ocr: bad milliseconds %q", b)
-	}
-	*d = Millis(ms * float64(time.Millisecond))
-	return nil
-}
-
-// String formats d like time.Duration, rounded to milliseconds.
-func (d Millis) String() string { return time.Duration(d).Round(time.Millisecond).String() }
+type Millis = auditstat.Millis
 
 // Met reports whether the best-of rates are within the targets (the
 // targeted one only when a targeted attack ran).
