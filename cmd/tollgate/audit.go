@@ -109,39 +109,30 @@ func runAudit(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "tollgate audit: %d/%d challenges\n", done, total)
 		}
 	}
-	var (
-		met   bool
-		write func() error
-	)
+	// Both reports print as a table or as JSON and know their targets.
+	var rep interface {
+		Met() bool
+		WriteTable(io.Writer) error
+	}
+	var err error
 	switch kind {
 	case "image":
-		rep, err := auditImage(ctx, f, progress)
-		if err != nil {
-			return err
-		}
-		met = rep.Met()
-		write = func() error {
-			if f.jsonOut {
-				return writeJSON(stdout, rep)
-			}
-			return rep.WriteTable(stdout)
-		}
+		rep, err = auditImage(ctx, f, progress)
 	case "audio":
-		rep, err := auditAudio(ctx, f, progress)
-		if err != nil {
-			return err
-		}
-		met = rep.Met()
-		write = func() error {
-			if f.jsonOut {
-				return writeJSON(stdout, rep)
-			}
-			return rep.WriteTable(stdout)
-		}
+		rep, err = auditAudio(ctx, f, progress)
 	}
-	if err := write(); err != nil {
+	if err != nil {
 		return err
 	}
+	if f.jsonOut {
+		err = writeJSON(stdout, rep)
+	} else {
+		err = rep.WriteTable(stdout)
+	}
+	if err != nil {
+		return err
+	}
+	met := rep.Met()
 	if f.check && !met {
 		return errTargetNotMet
 	}
