@@ -175,24 +175,12 @@ func (ln *lane) give(kind seatKind, uncount bool) {
 // inFlight returns the seats held (including transient attempts).
 func (ln *lane) inFlight() int { return int(ln.word.Load() & fieldMask) }
 
-func (ln *lane) tryAcquire(ctx context.Context) (Ticket, error) {
-	l := ln.l
-	if l.closed.Load() {
-		return Ticket{}, ErrClosed
-	}
-	if ln.waiters.Load() == 0 {
-		if kind, ok := ln.take(false); ok {
-			return ln.admit(ctx, kind, 0), nil
-		}
-	}
-	lv := l.Level()
-	if lv.Sheds(ln.crit) {
-		return Ticket{}, ln.reject(ctx, rShed, lv, 0)
-	}
-	return Ticket{}, ln.reject(ctx, rBusy, lv, 0)
-}
+// tryAcquire takes a seat only if one is free now: it never queues.
+func (ln *lane) tryAcquire(ctx context.Context) (Ticket, error) { return ln.acquire(ctx, false) }
 
-func (ln *lane) acquire(ctx context.Context) (Ticket, error) {
+// acquire takes a seat, queueing for one (when wait is set and the class
+// has a queue) under the admission rules.
+func (ln *lane) acquire(ctx context.Context, wait bool) (Ticket, error) {
 	l := ln.l
 	if l.closed.Load() {
 		return Ticket{}, ErrClosed
@@ -206,7 +194,7 @@ func (ln *lane) acquire(ctx context.Context) (Ticket, error) {
 	switch {
 	case lv.Sheds(ln.crit):
 		return Ticket{}, ln.reject(ctx, rShed, lv, 0)
-	case ln.class.QueueLen == 0:
+	case !wait || ln.class.QueueLen == 0:
 		return Ticket{}, ln.reject(ctx, rBusy, lv, 0)
 	}
 	if err := ctx.Err(); err != nil {

@@ -217,7 +217,7 @@ func (l *Limiter) Acquire(ctx context.Context, class string) (Ticket, error) {
 	if ln == nil {
 		return Ticket{}, ErrUnknownClass
 	}
-	return ln.acquire(ctx)
+	return ln.acquire(ctx, true)
 }
 
 // TryAcquire takes a seat in class's lane if one is free now, without
