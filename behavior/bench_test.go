@@ -171,6 +171,21 @@ func BenchmarkScoreRequest(b *testing.B) {
 // BenchmarkDecodeTo is the decoder alone, into recycled memory.
 func BenchmarkDecodeTo(b *testing.B) {
 	doc, _ := loginDoc(false)
+	benchDecodeTo(b, doc)
+}
+
+// BenchmarkDecodeToV1 is BenchmarkDecodeTo on the same document written in
+// wire version 1.
+func BenchmarkDecodeToV1(b *testing.B) {
+	doc, _ := loginDoc(false)
+	t, err := behavior.Decode(doc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchDecodeTo(b, behavior.MarshalV1(t))
+}
+
+func benchDecodeTo(b *testing.B, doc []byte) {
 	var t behavior.Telemetry
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
