@@ -164,7 +164,7 @@ func (b *browserRun) do(sources ...webdriver.Source) {
 	}
 }
 
-// post waits for the form post.
+// post waits for the form post, whose telemetry must have decoded.
 func (b *browserRun) post() browserPost {
 	b.t.Helper()
 	select {
@@ -177,6 +177,9 @@ func (b *browserRun) post() browserPost {
 				break
 			}
 			time.Sleep(25 * time.Millisecond)
+		}
+		if p.err != nil {
+			b.t.Fatalf("the server could not read the telemetry: %v", p.err)
 		}
 		return p
 	case <-time.After(30 * time.Second):
@@ -203,9 +206,6 @@ func (b *browserRun) person(bc browserCase) {
 	b.do(webdriver.Key("horse42x", hold, gap))
 	b.do(webdriver.Click(passAt[0]+20, passAt[1], submitAt[0], submitAt[1], 8, 300))
 	p := b.post()
-	if p.err != nil {
-		t.Fatalf("the server could not read the telemetry: %v", p.err)
-	}
 	tel := p.tel
 	if tel.Step < bc.stepMin || tel.Step > bc.stepMax {
 		t.Errorf("timer step = %v ms, want within [%v, %v]", tel.Step, bc.stepMin, bc.stepMax)
@@ -262,14 +262,7 @@ func (b *browserRun) scriptFill() {
 	if err := b.s.Eval(b.ctx, `(() => { const f = document.forms[0]; f.user.value = "alice77"; f.pass.value = "horse42x"; setTimeout(() => f.requestSubmit(), 50); return true })()`, nil); err != nil {
 		b.t.Fatalf("Eval: %v", err)
 	}
-	p := b.post()
-	if p.err != nil {
-		b.t.Fatalf("the server could not read the telemetry: %v", p.err)
-	}
-	res := behavior.NewScorer().Score(p.tel, p.filled)
-	if res.Verdict != behavior.VerdictBot {
-		b.t.Errorf("script fill = %v %.3f %+v, want bot", res.Verdict, res.Score, res.Reasons)
-	}
+	b.wantBot("script fill")
 }
 
 // machineTyping types through the input pipeline with no pauses at all,
@@ -282,15 +275,19 @@ func (b *browserRun) machineTyping() {
 	b.do(webdriver.Click(passAt[0], passAt[1], passAt[0], passAt[1], 1, 0))
 	b.do(webdriver.Key("horse42x", zero, zero))
 	b.do(webdriver.Click(submitAt[0], submitAt[1], submitAt[0], submitAt[1], 1, 0))
+	b.wantBot("machine typing")
+}
+
+// wantBot waits for the form post and checks the default scorer calls it
+// a bot.
+func (b *browserRun) wantBot(what string) {
+	b.t.Helper()
 	p := b.post()
-	if p.err != nil {
-		b.t.Fatalf("the server could not read the telemetry: %v", p.err)
-	}
 	res := behavior.NewScorer().Score(p.tel, p.filled)
 	if res.Verdict != behavior.VerdictBot {
-		b.t.Errorf("machine typing = %v %.3f %+v, want bot", res.Verdict, res.Score, res.Reasons)
+		b.t.Errorf("%s = %v %.3f %+v, want bot", what, res.Verdict, res.Score, res.Reasons)
 	}
-	b.t.Logf("machine typing: score %.3f, reasons %s", res.Score, reasonCodes(res))
+	b.t.Logf("%s: score %.3f, reasons %s", what, res.Score, reasonCodes(res))
 }
 
 func fieldNamed(t *behavior.Telemetry, name string) *behavior.Field {
