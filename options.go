@@ -34,17 +34,16 @@ type config struct {
 	captchaErr   func(http.ResponseWriter, *http.Request, error)
 
 	// behavior
-	scorer       *behavior.Scorer
-	expected     []string
-	suspects     behavior.Suspects
-	decoy        http.Handler
-	minDelay     time.Duration
-	maxDelay     time.Duration
-	delaySet     bool
-	deceiveAt    behavior.Verdict
-	elapsed      func(*http.Request) time.Duration
-	noBehavior   bool
-	collectorOff bool
+	scorer     *behavior.Scorer
+	expected   []string
+	suspects   behavior.Suspects
+	decoy      http.Handler
+	minDelay   time.Duration
+	maxDelay   time.Duration
+	delaySet   bool
+	deceiveAt  behavior.Verdict
+	elapsed    func(*http.Request) time.Duration
+	noBehavior bool
 
 	// ratelimit
 	limiter        *ratelimit.Limiter

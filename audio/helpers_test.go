@@ -38,18 +38,6 @@ func planJob(tb testing.TB, s *Synth, seed captcha.Seed, lang string) *job {
 	return j
 }
 
-// renderJob runs the whole pipeline for seed and lang and returns the job.
-func renderJob(tb testing.TB, s *Synth, seed captcha.Seed, lang string) *job {
-	tb.Helper()
-	_, ls := s.resolve(lang)
-	j := new(job)
-	j.reset(s, ls, seed)
-	if err := j.run(context.Background(), pipeline); err != nil {
-		tb.Fatalf("render(%x, %s) error = %v", seed[:4], lang, err)
-	}
-	return j
-}
-
 // track renders only the events keep accepts into a clip-length buffer.
 func (j *job) track(keep func(*event) bool) []float32 {
 	out := make([]float32, j.n)

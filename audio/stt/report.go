@@ -163,6 +163,12 @@ func (r *Report) WriteTable(w io.Writer) error {
 			fmt.Fprintf(&b, "  #%d %s by %s %s: %q\n", s.Challenge, s.Answer, s.Engine, s.Strategy, s.Transcript)
 		}
 	}
+	if len(decoys) > 0 {
+		b.WriteString("\nDecoy answers given (verification reports them as ErrDecoyAnswer):\n")
+		for _, s := range decoys {
+			fmt.Fprintf(&b, "  #%d %s by %s %s: %q\n", s.Challenge, s.Answer, s.Engine, s.Strategy, s.Transcript)
+		}
+	}
 	if r.SolvesTruncated {
 		b.WriteString("  (list truncated)\n")
 	}

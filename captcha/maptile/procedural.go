@@ -385,11 +385,8 @@ func (g *procGen) addWater() {
 	}
 	// A beach or promenade along the shore.
 	if g.chance(0.5) {
-		var promenade []Point
 		n := len(shore) - 2
-		for _, p := range shore[:n] {
-			promenade = append(promenade, p)
-		}
+		promenade := append([]Point(nil), shore[:n]...)
 		for i := n - 1; i >= 0; i-- {
 			p := shore[i]
 			// step 14 px inland

@@ -90,8 +90,6 @@ var placeStyles = [numPlaceKinds]placeStyle{
 
 var (
 	colStreetText = rgb(0x3c4043)
-	colAreaText   = rgb(0x2f7a3a)
-	colWaterText  = rgb(0x2a6aa8)
 )
 
 // markColour is a named colour used by pins and highlights.

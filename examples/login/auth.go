@@ -10,7 +10,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -273,6 +272,3 @@ func (s *server) renew(w http.ResponseWriter, r *http.Request) {
 	s.event(r, slog.LevelInfo, "login.renewed", slog.String("account", email))
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "account": email})
 }
-
-// itoa is strconv.Itoa for templates.
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -37,9 +37,8 @@ type engine struct {
 	// fliteArgs are extra flite arguments (such as --setf duration_stretch=1.1).
 	fliteArgs []string
 	// espeak voice (with variant), pitch 0–99 and speed in words per minute.
-	espeak        string
-	pitch, speed  int
-	espeakAmplify int
+	espeak       string
+	pitch, speed int
 }
 
 func (e engine) speak(text, out string) error {

@@ -145,9 +145,7 @@ func seaPolygons(chains [][]maptile.Point, r rectPx) [][][]maptile.Point {
 			if next < 0 {
 				break
 			}
-			for _, c := range cornersBetween(r, tOut, bestD) {
-				poly = append(poly, c)
-			}
+			poly = append(poly, cornersBetween(r, tOut, bestD)...)
 			if next == i {
 				break
 			}
