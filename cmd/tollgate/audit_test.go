@@ -10,12 +10,7 @@ import (
 )
 
 func TestAuditUsage(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		code int
-		out  string
-	}{
+	tests := []runCase{
 		{"no kind", []string{"audit"}, 2, "needs a kind"},
 		{"unknown kind", []string{"audit", "video"}, 2, "unknown audit kind"},
 		{"bad lang", []string{"audit", "image", "-lang", "fr"}, 2, `-lang "fr"`},
@@ -31,18 +26,7 @@ func TestAuditUsage(t *testing.T) {
 		{"kind help", []string{"audit", "image", "-h"}, 0, "-watermarks"},
 		{"top help", []string{"help", "audit"}, 0, "tollgate audit image|audio"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(tc.args, strings.NewReader(""), &stdout, &stderr)
-			if code != tc.code {
-				t.Errorf("run(%q) = %d, want %d (stderr %q)", tc.args, code, tc.code, stderr.String())
-			}
-			if all := stdout.String() + stderr.String(); !strings.Contains(all, tc.out) {
-				t.Errorf("run(%q) output lacks %q:\n%s", tc.args, tc.out, all)
-			}
-		})
-	}
+	runCases(t, tests)
 }
 
 func TestAuditSeedsAndCommand(t *testing.T) {

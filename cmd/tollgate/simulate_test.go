@@ -7,12 +7,7 @@ import (
 )
 
 func TestSimulateUsage(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		code int
-		out  string
-	}{
+	tests := []runCase{
 		{"no scenario", []string{"simulate"}, 2, "needs a scenario"},
 		{"unknown scenario", []string{"simulate", "meltdown"}, 2, "unknown scenario"},
 		{"bad flag", []string{"simulate", "overload", "-nope"}, 2, "flag provided but not defined"},
@@ -22,18 +17,7 @@ func TestSimulateUsage(t *testing.T) {
 		{"help", []string{"simulate", "overload", "-h"}, 0, "-flood-factor"},
 		{"top help", []string{"help", "simulate"}, 0, "tollgate simulate overload"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(tc.args, strings.NewReader(""), &stdout, &stderr)
-			if code != tc.code {
-				t.Errorf("run(%q) = %d, want %d (stderr %q)", tc.args, code, tc.code, stderr.String())
-			}
-			if all := stdout.String() + stderr.String(); !strings.Contains(all, tc.out) {
-				t.Errorf("run(%q) output lacks %q:\n%s", tc.args, tc.out, all)
-			}
-		})
-	}
+	runCases(t, tests)
 }
 
 func TestSimulateOverloadShort(t *testing.T) {

@@ -142,46 +142,12 @@ func bots() []Scenario {
 			// a human rhythm from the moment dispatching starts, while the
 			// events are actually sent 2 ms apart. Input events carry the
 			// real time.
-			p := New(0, 300)
-			ty := NewTypist(31)
-			at := 2500.0
-			for _, f := range login {
-				p.Focus(f.name, at, MousePath(30, 500, 1))
-				ts := at + 400
-				real := at + 1
-				for range f.n {
-					hold := ty.Hold()
-					p.Press(f.name, Key{Class: behavior.KeyLetter, Down: ts, DownAt: real, Up: ts + hold, UpAt: real + 1, Insert: 1, InputTS: real + 0.2})
-					ts += ty.Gap()
-					real += 2
-				}
-				at = real + 5
-			}
-			p.Submit(at+30, behavior.ViaClick, 0, MousePath(20, 300, 80))
-			t := p.Build()
-			return t, filled(t)
+			return forgedTyping(31, 2500, 400)
 		}),
 		bot("forged_timestamps_past", behavior.VerdictSuspect, func() (*behavior.Telemetry, behavior.Submission) {
 			// The same, with timestamps that end when dispatching starts:
 			// the keys claim to predate the focus.
-			p := New(0, 300)
-			ty := NewTypist(32)
-			at := 9000.0
-			for _, f := range login {
-				p.Focus(f.name, at, MousePath(30, 500, 1))
-				ts := at - 5000
-				real := at + 1
-				for range f.n {
-					hold := ty.Hold()
-					p.Press(f.name, Key{Class: behavior.KeyLetter, Down: ts, DownAt: real, Up: ts + hold, UpAt: real + 1, Insert: 1, InputTS: real + 0.2})
-					ts += ty.Gap()
-					real += 2
-				}
-				at = real + 5
-			}
-			p.Submit(at+30, behavior.ViaClick, 0, MousePath(20, 300, 80))
-			t := p.Build()
-			return t, filled(t)
+			return forgedTyping(32, 9000, -5000)
 		}),
 		bot("typed_user_scripted_password", behavior.VerdictSuspect, func() (*behavior.Telemetry, behavior.Submission) {
 			p := New(0, 300)
@@ -204,4 +170,27 @@ func bots() []Scenario {
 			}
 		}),
 	}
+}
+
+// forgedTyping types the login with CDP-style key events whose timestamps
+// follow a human rhythm from focus+offset ms while they are really sent
+// 2 ms apart (input events carry the real time), starting at ms at.
+func forgedTyping(seed uint64, at, offset float64) (*behavior.Telemetry, behavior.Submission) {
+	p := New(0, 300)
+	ty := NewTypist(seed)
+	for _, f := range login {
+		p.Focus(f.name, at, MousePath(30, 500, 1))
+		ts := at + offset
+		real := at + 1
+		for range f.n {
+			hold := ty.Hold()
+			p.Press(f.name, Key{Class: behavior.KeyLetter, Down: ts, DownAt: real, Up: ts + hold, UpAt: real + 1, Insert: 1, InputTS: real + 0.2})
+			ts += ty.Gap()
+			real += 2
+		}
+		at = real + 5
+	}
+	p.Submit(at+30, behavior.ViaClick, 0, MousePath(20, 300, 80))
+	t := p.Build()
+	return t, filled(t)
 }
