@@ -1068,7 +1068,7 @@ func (d *decoder) inputType() InputType {
 		return 0
 	}
 	for _, c := range b {
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+		if !isLetter(c) {
 			d.i = at
 			d.bad("inputType must be ASCII letters")
 			return 0

@@ -189,7 +189,7 @@ func (d *decoder) fastEvent(e *Entry, prev []Entry) bool {
 			i += len(`insertText"`)
 		} else {
 			j := i
-			for 'a' <= b[j] && b[j] <= 'z' || 'A' <= b[j] && b[j] <= 'Z' {
+			for isLetter(b[j]) {
 				j++
 			}
 			if b[j] != '"' || j-i > maxTypeLen {
