@@ -143,7 +143,7 @@ func humanTelemetry(seed uint64, fields ...typed) string {
 		fld := behavior.Field{Name: f.name, FinalLen: behavior.Length(f.value)}
 		now += 300 + rng.Float64()*400
 		fld.Events = append(fld.Events, behavior.Entry{Type: behavior.EntryFocus, T: now, D: 0.3, Ref: -1,
-			Pointer: behavior.Pointer{Moves: 18 + rng.IntN(10), Path: 240 + rng.Float64()*100, Disp: 180, Kind: behavior.PointerMouse, SinceDown: 90}})
+			Pointer: &behavior.Pointer{Moves: 18 + rng.IntN(10), Path: 240 + rng.Float64()*100, Disp: 180, Kind: behavior.PointerMouse, SinceDown: 90}})
 		for _, r := range f.value {
 			if f.script {
 				now += 1

@@ -99,9 +99,9 @@ func (d *decoder) run(l Limits, data []byte, slow bool) (*Telemetry, error) {
 	t := d.into
 	if t != nil {
 		// Keep the memory for reuse; the old values are overwritten.
-		fields, pool := t.fieldBuf[:0], t.pool[:0]
-		*t = Telemetry{fieldBuf: fields, pool: pool}
-		d.fieldBuf, d.reuse = fields, pool
+		fields, pool, ptrs := t.fieldBuf[:0], t.pool[:0], t.ptrBuf[:0]
+		*t = Telemetry{fieldBuf: fields, pool: pool, ptrBuf: ptrs}
+		d.fieldBuf, d.reuse, d.ptrs = fields, pool, ptrs
 	} else {
 		t = &Telemetry{}
 	}
@@ -112,12 +112,12 @@ func (d *decoder) run(l Limits, data []byte, slow bool) (*Telemetry, error) {
 	d.document(t)
 	if d.err != nil {
 		if d.into != nil {
-			*t = Telemetry{fieldBuf: d.fieldBuf, pool: d.keep()}
+			*t = Telemetry{fieldBuf: d.fieldBuf, pool: d.keep(), ptrBuf: d.ptrs[:0]}
 		}
 		return nil, d.err
 	}
 	if d.into != nil {
-		t.fieldBuf, t.pool = d.fieldBuf, d.keep()
+		t.fieldBuf, t.pool, t.ptrBuf = d.fieldBuf, d.keep(), d.ptrs[:0]
 	}
 	return t, nil
 }
@@ -153,10 +153,26 @@ type decoder struct {
 	// strings (version 2).
 	sawV1, sawV2 bool
 
+	// ptrs holds the Pointer of each focus event.
+	ptrs []Pointer
+
 	// DecodeTo's target and the memory it offers for reuse.
 	into     *Telemetry
 	fieldBuf []Field
 	reuse    []Entry
+}
+
+// newPointer returns a zero Pointer for a focus event, from an array for
+// all of them (one allocation for the usual one focus per field).
+func (d *decoder) newPointer() *Pointer {
+	if len(d.ptrs) == cap(d.ptrs) {
+		// Pointers already handed out keep the old array alive.
+		d.ptrs = make([]Pointer, 0, max(4, 2*cap(d.ptrs)))
+	}
+	d.ptrs = d.ptrs[:len(d.ptrs)+1]
+	p := &d.ptrs[len(d.ptrs)-1]
+	*p = Pointer{}
+	return p
 }
 
 func (d *decoder) fail(sentinel error, msg string) {
@@ -729,24 +745,29 @@ func (d *decoder) document(t *Telemetry) {
 // backwards within a field and do not pass the submit.
 func (d *decoder) check(t *Telemetry) {
 	tol := 2*t.Step + 0.2
-	end := t.Submit.At()
-	if t.Load > end+tol {
+	hi := t.Submit.At() + tol
+	if t.Load > hi {
 		d.bad("load after submit")
 		return
 	}
 	for fi := range t.Fields {
-		prev := math.Inf(-1)
-		for ei := range t.Fields[fi].Events {
-			at := t.Fields[fi].Events[ei].At()
-			if at < prev-tol {
-				d.bad("field " + strconv.Quote(t.Fields[fi].Name) + ": event " + strconv.Itoa(ei) + " handled before the one preceding it")
+		es := t.Fields[fi].Events
+		// lo is the latest handling time so far, less tol (the latest, not
+		// the last: a time that went back within tol stays allowed).
+		latest, lo := math.Inf(-1), math.Inf(-1)
+		for ei := range es {
+			at := es[ei].T + es[ei].D
+			if at < lo || at > hi {
+				why := " handled before the one preceding it"
+				if at > hi {
+					why = " handled after the submit"
+				}
+				d.bad("field " + strconv.Quote(t.Fields[fi].Name) + ": event " + strconv.Itoa(ei) + why)
 				return
 			}
-			if at > end+tol {
-				d.bad("field " + strconv.Quote(t.Fields[fi].Name) + ": event " + strconv.Itoa(ei) + " handled after the submit")
-				return
+			if at > latest {
+				latest, lo = at, at-tol
 			}
-			prev = max(prev, at)
 		}
 	}
 }
@@ -930,7 +951,7 @@ func (d *decoder) events() []Entry {
 		return nil
 	}
 	d.sawV1 = true
-	d.allocPool()
+	d.allocPool(false)
 	start := len(d.pool)
 loop:
 	for d.err == nil {
@@ -985,20 +1006,21 @@ func (d *decoder) nextEntry(start int) (*Entry, []Entry) {
 }
 
 // allocPool sets up, at the first events of a document, one backing array
-// for the events of all fields. Each version 1 event is an array and each
-// version 2 event but the first of a field follows a ';', so the '[' and
-// ';' left in the document and one per field (this one, and each later
-// one has an "e") bound their number.
-func (d *decoder) allocPool() {
+// for the events of all fields, big enough for them all: each version 1
+// event is an array, so the '[' left in the document bound their number;
+// each version 2 event but the first of a field follows a ';', and each
+// field is an object, so the ';' and '{' left bound theirs. (A document
+// that breaks the bound is malformed, mixing the two; the pool then grows.)
+func (d *decoder) allocPool(v2 bool) {
 	if d.pool != nil {
 		return
 	}
 	rest := d.b[d.i:]
-	n := bytes.Count(rest, []byte{'['})
-	if bytes.IndexByte(rest, ';') >= 0 {
-		n += bytes.Count(rest, []byte{';'}) + bytes.Count(rest, []byte(`"e"`)) + 1
-	} else if n == 0 {
-		n = 1
+	var n int
+	if v2 {
+		n = bytes.Count(rest, []byte{';'}) + bytes.Count(rest, []byte{'{'}) + 1
+	} else {
+		n = bytes.Count(rest, []byte{'['})
 	}
 	n = min(n, d.lim.MaxEvents)
 	if cap(d.reuse) >= n {
@@ -1104,7 +1126,8 @@ func (d *decoder) event(e *Entry, prev []Entry) {
 		d.expect(',')
 		e.N = d.integer("focus length", 0, maxLen)
 		d.expect(',')
-		d.pointer(&e.Pointer)
+		e.Pointer = d.newPointer()
+		d.pointer(e.Pointer)
 	case EntryBlur:
 		d.expect(',')
 		e.N = d.integer("blur length", 0, maxLen)

@@ -227,10 +227,11 @@ func (d *decoder) fastEvent(e *Entry, prev []Entry) bool {
 		if kind, i, ok = fastInt(b, i+1); !ok || kind < 0 || kind > 3 || b[i] != ',' {
 			return false
 		}
-		if since, i, ok = fastNum(b, i+1); !ok || !(since == -1 || since >= 0 && since <= maxTime) {
+		if since, i, ok = fastNum(b, i+1); !ok || !(since == -1 || since >= 0 && since <= maxTime) || b[i] != ']' {
 			return false
 		}
-		e.Pointer = Pointer{Moves: moves, Path: path, Disp: disp, Kind: PointerKind(kind), SinceDown: since}
+		e.Pointer = d.newPointer()
+		*e.Pointer = Pointer{Moves: moves, Path: path, Disp: disp, Kind: PointerKind(kind), SinceDown: since}
 	case EntryBlur, EntryValue:
 		if b[i] != ',' {
 			return false

@@ -2,6 +2,7 @@ package behavior
 
 import (
 	"bytes"
+	"strconv"
 )
 
 // Version 2 writes a field's events as one string in a compact grammar
@@ -44,8 +45,8 @@ func v2Int(b []byte, i int) (int64, int, bool) {
 	return int64(v), k, true
 }
 
-// v2Member parses ",integer" at b[j:], the integer in [lo, hi].
-func v2Member(b []byte, j int, lo, hi int64) (int64, int, bool) {
+// v2MemberIn parses ",integer" at b[j:], the integer in [lo, hi].
+func v2MemberIn(b []byte, j int, lo, hi int64) (int64, int, bool) {
 	if b[j] != ',' {
 		return 0, j, false
 	}
@@ -78,18 +79,40 @@ func (d *decoder) eventsV2() []Entry {
 		d.i = end + 1
 		return nil
 	}
-	d.allocPool()
-	start := len(d.pool)
+	d.allocPool(true)
+	// The loop keeps the pool in a local, written back on every way out:
+	// d.pool itself would be reloaded after each store through e.
+	pool := d.pool
+	start := len(pool)
+	// room is how many events this field may still hold.
+	room := min(d.lim.MaxFieldEvents, d.lim.MaxEvents-start)
 	var t int64 // tenths of a millisecond
 	for {
-		d.i = i // where a limit error points
-		e, prev := d.nextEntry(start)
-		if e == nil {
+		if !d.slow {
+			var done bool
+			if pool, i, t, done = fastEventsV2(b, i, pool, start, room, t); done {
+				break
+			}
+		}
+		// The event at i, which the fast path left, the general way.
+		k := len(pool)
+		if k-start == room {
+			d.pool, d.i = pool, i
+			if k-start == d.lim.MaxFieldEvents {
+				d.fail(ErrLimit, "more than "+strconv.Itoa(d.lim.MaxFieldEvents)+" events in a field")
+			} else {
+				d.fail(ErrLimit, "more than "+strconv.Itoa(d.lim.MaxEvents)+" events")
+			}
 			return nil
 		}
-		j, msg := d.eventV2(e, prev, i, &t)
+		if k < cap(pool) {
+			pool = pool[:k+1]
+		} else {
+			pool = append(pool, Entry{})
+		}
+		j, msg := d.eventV2(&pool[k], pool[start:k], i, &t)
 		if msg != "" {
-			d.i = j
+			d.pool, d.i = pool, j
 			d.bad(msg)
 			return nil
 		}
@@ -98,14 +121,14 @@ func (d *decoder) eventsV2() []Entry {
 			break
 		}
 		if b[i] != ';' {
-			d.i = i
+			d.pool, d.i = pool, i
 			d.bad("expected ';' between events")
 			return nil
 		}
 		i++
 	}
-	d.i = end + 1
-	return d.pool[start:len(d.pool):len(d.pool)]
+	d.pool, d.i = pool, end+1
+	return pool[start:len(pool):len(pool)]
 }
 
 // eventV2 parses one event at b[i:] into e; *t is the previous event's
@@ -144,22 +167,22 @@ func (d *decoder) eventV2(e *Entry, prev []Entry, i int, t *int64) (int, string)
 	switch typ {
 	case EntryFocus:
 		var moves, path, disp, kind, since int64
-		if n, j, ok = v2Member(b, j, 0, maxLen); !ok {
+		if n, j, ok = v2MemberIn(b, j, 0, maxLen); !ok {
 			return j, "focus length must be an integer in [0, 1048576]"
 		}
-		if moves, j, ok = v2Member(b, j, 0, maxMoves); !ok {
+		if moves, j, ok = v2MemberIn(b, j, 0, maxMoves); !ok {
 			return j, "pointer moves must be an integer in [0, 16777216]"
 		}
-		if path, j, ok = v2Member(b, j, 0, maxPx); !ok {
+		if path, j, ok = v2MemberIn(b, j, 0, maxPx); !ok {
 			return j, "pointer path must be an integer in [0, 1e8]"
 		}
-		if disp, j, ok = v2Member(b, j, 0, maxPx); !ok {
+		if disp, j, ok = v2MemberIn(b, j, 0, maxPx); !ok {
 			return j, "pointer distance must be an integer in [0, 1e8]"
 		}
-		if kind, j, ok = v2Member(b, j, 0, 3); !ok {
+		if kind, j, ok = v2MemberIn(b, j, 0, 3); !ok {
 			return j, "pointer kind must be 0, 1, 2 or 3"
 		}
-		if since, j, ok = v2Member(b, j, -1, maxTime*10); !ok {
+		if since, j, ok = v2MemberIn(b, j, -1, maxTime*10); !ok {
 			return j, "pointer down time must be -1 or an integer in [0, 1e12]"
 		}
 		e.N = int(n)
@@ -167,13 +190,14 @@ func (d *decoder) eventV2(e *Entry, prev []Entry, i int, t *int64) (int, string)
 		if since == -1 {
 			sd = -1
 		}
-		e.Pointer = Pointer{Moves: int(moves), Path: float64(path), Disp: float64(disp), Kind: PointerKind(kind), SinceDown: sd}
+		e.Pointer = d.newPointer()
+		*e.Pointer = Pointer{Moves: int(moves), Path: float64(path), Disp: float64(disp), Kind: PointerKind(kind), SinceDown: sd}
 	case EntryBlur, EntryValue:
 		lo := int64(0)
 		if typ == EntryValue {
 			lo = -maxLen
 		}
-		if n, j, ok = v2Member(b, j, lo, maxLen); !ok {
+		if n, j, ok = v2MemberIn(b, j, lo, maxLen); !ok {
 			return j, "length must be an integer in range"
 		}
 		e.N = int(n)
@@ -187,7 +211,7 @@ func (d *decoder) eventV2(e *Entry, prev []Entry, i int, t *int64) (int, string)
 		j += 2
 		if typ == EntryKeyUp {
 			at := j + 1
-			if n, j, ok = v2Member(b, j, -1, int64(len(prev))-1); !ok {
+			if n, j, ok = v2MemberIn(b, j, -1, int64(len(prev))-1); !ok {
 				return j, "keyup reference must be -1 or the index of an earlier event"
 			}
 			if n >= 0 && prev[n].Type != EntryKeyDown {
@@ -215,7 +239,7 @@ func (d *decoder) eventV2(e *Entry, prev []Entry, i int, t *int64) (int, string)
 			j = k
 		}
 		if typ == EntryInput {
-			if n, j, ok = v2Member(b, j, -maxLen, maxLen); !ok {
+			if n, j, ok = v2MemberIn(b, j, -maxLen, maxLen); !ok {
 				return j, "input length change must be an integer in [-1048576, 1048576]"
 			}
 			e.N = int(n)

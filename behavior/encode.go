@@ -41,8 +41,7 @@ func (t *Telemetry) fitsV2() bool {
 			if _, ok := tenths(e.D); !ok {
 				return false
 			}
-			if e.Type == EntryFocus {
-				p := &e.Pointer
+			if p := e.Pointer; e.Type == EntryFocus && p != nil {
 				if p.Path != float64(int64(p.Path)) || p.Disp != float64(int64(p.Disp)) {
 					return false
 				}
@@ -140,7 +139,7 @@ func appendEvent(b []byte, e *Entry) []byte {
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(e.N), 10)
 		b = append(b, ',')
-		b = appendPointer(b, &e.Pointer)
+		b = appendPointer(b, focusPointer(e))
 	case EntryBlur, EntryValue:
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(e.N), 10)
@@ -184,7 +183,7 @@ func appendEventsV2(b []byte, events []Entry) []byte {
 		b = strconv.AppendUint(b, uint64(e.Flags), 10)
 		switch e.Type {
 		case EntryFocus:
-			p := &e.Pointer
+			p := focusPointer(e)
 			since := int64(-1)
 			if p.SinceDown != -1 {
 				since, _ = tenths(p.SinceDown)
@@ -213,6 +212,17 @@ func appendEventsV2(b []byte, events []Entry) []byte {
 		}
 	}
 	return b
+}
+
+// noPointer is the summary of a focus with no pointer use.
+var noPointer = Pointer{SinceDown: -1}
+
+// focusPointer returns e's Pointer, or noPointer for a focus without one.
+func focusPointer(e *Entry) *Pointer {
+	if e.Pointer == nil {
+		return &noPointer
+	}
+	return e.Pointer
 }
 
 func appendPointer(b []byte, p *Pointer) []byte {

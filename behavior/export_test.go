@@ -10,7 +10,7 @@ func Exported(t *Telemetry) *Telemetry {
 		return nil
 	}
 	c := *t
-	c.fieldBuf, c.pool = nil, nil
+	c.fieldBuf, c.pool, c.ptrBuf = nil, nil, nil
 	return &c
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 	"time"
@@ -163,37 +164,39 @@ type analysis struct {
 	untypedFields  []string // of the Scorer's typed fields
 }
 
-// effectiveStep returns the claimed timer step, lowered to the finest
+// effectiveStep returns the claimed timer step, lowered to obs, the finest
 // resolution the timestamps themselves show (a page claiming coarse timers
 // while sending fine ones does not get the coarse-timer allowances).
-func effectiveStep(t *Telemetry) float64 {
-	obs := math.Inf(1)
-	for fi := range t.Fields {
-		es := t.Fields[fi].Events
-		for i := range es {
-			if d := es[i].D; d > 0 && d < obs {
-				obs = d
-			}
-			if i > 0 {
-				if d := math.Abs(es[i].T - es[i-1].T); d > 0 && d < obs {
-					obs = d
-				}
-			}
-		}
-	}
-	step := t.Step
-	if step <= 0 {
-		step = math.Min(obs, 100)
+func effectiveStep(claimed, obs float64) float64 {
+	if claimed <= 0 {
+		step := math.Min(obs, 100)
 		if math.IsInf(step, 1) {
 			step = 0
 		}
 		return step
 	}
 	// Values are rounded to 0.1 ms on the wire: allow for that.
-	if obs < step*0.9-0.2 {
-		step = obs
+	if obs < claimed*0.9-0.2 {
+		return obs
 	}
-	return step
+	return claimed
+}
+
+// finestStep returns the smallest positive delay or gap between
+// neighbouring events' timestamps in es, or +Inf.
+func finestStep(es []Entry) float64 {
+	obs := math.Inf(1)
+	for i := range es {
+		if d := es[i].D; d > 0 && d < obs {
+			obs = d
+		}
+		if i > 0 {
+			if d := math.Abs(es[i].T - es[i-1].T); d > 0 && d < obs {
+				obs = d
+			}
+		}
+	}
+	return obs
 }
 
 // reset readies a for a new document, keeping the buffers of slices that
@@ -208,31 +211,52 @@ func (a *analysis) reset() {
 }
 
 func (a *analysis) run(t *Telemetry, sub Submission) {
-	a.step = effectiveStep(t)
-	a.tol = 2*a.step + 1
 	end := t.Submit.At()
-	// Keys still held when the field lost focus (their keyup, if any, went
-	// to the next field): Tab, or the key that made a field auto-advance.
-	var bits [16]uint64
+	// One pass over the events before the per-field analysis, which needs
+	// what it finds: the finest timer resolution the times show (obs: the
+	// smallest positive delay or gap between a field's neighbouring
+	// events), and the keys still held when their field lost focus (their
+	// keyup, if any, went to the next field: Tab, or the key that made a
+	// field auto-advance), found as trusted keydowns no keyup refers to.
+	obs := math.Inf(1)
+	// The claimed step is lowered only to an obs below step*0.9-0.2 ms
+	// (see effectiveStep): never when it is at most 2/9 ms, as in
+	// Chromium, where the pass need not look for it.
+	findObs := t.Step*0.9-0.2 > 0 || t.Step <= 0
+	var pairedBits, downBits [16]uint64
 	for fi := range t.Fields {
 		es := t.Fields[fi].Events
-		paired := bits[:]
-		if n := len(es)/64 + 1; n > len(bits) {
-			paired = make([]uint64, n)
+		paired, downs := pairedBits[:], downBits[:]
+		n := len(es)/64 + 1
+		if n > len(pairedBits) {
+			paired, downs = make([]uint64, n), make([]uint64, n)
 		} else {
 			clear(paired[:n])
+			clear(downs[:n])
+		}
+		if findObs {
+			obs = min(obs, finestStep(es))
 		}
 		for i := range es {
-			if es[i].Type == EntryKeyUp && es[i].Ref >= 0 && es[i].Ref < len(es) {
-				paired[es[i].Ref/64] |= 1 << (es[i].Ref % 64)
+			switch e := &es[i]; e.Type {
+			case EntryKeyUp:
+				if r := e.Ref; r >= 0 && r < len(es) {
+					paired[r/64] |= 1 << (r % 64)
+				}
+			case EntryKeyDown:
+				if e.Trusted() {
+					downs[i/64] |= 1 << (i % 64)
+				}
 			}
 		}
-		for i := range es {
-			if e := &es[i]; e.Type == EntryKeyDown && e.Trusted() && paired[i/64]&(1<<(i%64)) == 0 {
-				a.keyTimes = append(a.keyTimes, e.T)
+		for w := range n {
+			for held := downs[w] &^ paired[w]; held != 0; held &= held - 1 {
+				a.keyTimes = append(a.keyTimes, es[w*64+bits.TrailingZeros64(held)].T)
 			}
 		}
 	}
+	a.step = effectiveStep(t.Step, obs)
+	a.tol = 2*a.step + 1
 	slices.Sort(a.keyTimes)
 
 	for fi := range t.Fields {
@@ -328,15 +352,16 @@ func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
 	}
 	// A field whose only entries are the collector's own value notes
 	// ("v") had no browser events at all.
-	real, afv := 0, false
+	// (The loop ends at the first real event: usually the first.)
+	real, afv := false, false
 	for i := range events {
 		if events[i].Type != EntryValue {
-			real++
-		} else if events[i].Flags&FlagAutofill != 0 {
-			afv = true
+			real = true
+			break
 		}
+		afv = afv || events[i].Flags&FlagAutofill != 0
 	}
-	if real == 0 {
+	if !real {
 		if filled > 0 && f.InitialLen == 0 && !f.Autofill && !afv {
 			a.noEventFields = append(a.noEventFields, f.Name)
 		}
@@ -358,13 +383,15 @@ func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
 	)
 	for i := range events {
 		e := &events[i]
-		if !e.Trusted() {
-			a.untrusted++
+		if e.Flags&(FlagUntrusted|FlagAutofill|FlagNoTimeStamp) != 0 { // rare: one test for the three
+			if !e.Trusted() {
+				a.untrusted++
+			}
+			if e.Flags&FlagAutofill != 0 {
+				autofill = true
+			}
 		}
-		if e.Flags&FlagAutofill != 0 {
-			autofill = true
-		}
-		if e.Flags&FlagNoTimeStamp == 0 {
+		if e.Flags&FlagNoTimeStamp == 0 && (e.D < -tol || e.T > late) {
 			if e.D < -tol {
 				a.ahead++
 			}
@@ -377,11 +404,13 @@ func (a *analysis) field(f *Field, filled int, end float64, complete bool) {
 			a.addSpan(f, keys, firstKey, lastKey)
 			keys, firstKey, lastKey = 0, -1, -1
 			focus = i
-			if e.Pointer.Kind == PointerTouch {
-				a.touch = true
+			if p := e.Pointer; p != nil {
+				if p.Kind == PointerTouch {
+					a.touch = true
+				}
+				a.pointerMoves += p.Moves
+				a.click(p)
 			}
-			a.pointerMoves += e.Pointer.Moves
-			a.click(&e.Pointer)
 		case EntryKeyDown:
 			if e.Trusted() {
 				a.trustedKeys++
@@ -649,15 +678,60 @@ func mean(x []float64) float64 {
 	return s / float64(len(x))
 }
 
+// median returns the median of x (not empty) without reordering x.
 func median(x []float64) float64 {
 	var buf [96]float64
 	c := append(buf[:0], x...)
-	slices.Sort(c)
 	n := len(c)
+	m := selectNth(c, n/2)
 	if n%2 == 1 {
-		return c[n/2]
+		return m
 	}
-	return (c[n/2-1] + c[n/2]) / 2
+	return (slices.Max(c[:n/2]) + m) / 2
+}
+
+// selectNth reorders c so that c[k] holds the value sorting would put
+// there, everything before it no greater and everything after it no
+// smaller, and returns c[k]. It is quickselect, O(n) on average instead of
+// a sort's O(n log n) (a third of Score's time went to sorting holds); a
+// client could send hold times that make quickselect quadratic, so after
+// 2·log₂n rounds it sorts what is left.
+func selectNth(c []float64, k int) float64 {
+	lo, hi := 0, len(c)-1
+	for rounds := 2 * bits.Len(uint(len(c))); lo < hi; rounds-- {
+		if rounds == 0 {
+			slices.Sort(c[lo : hi+1])
+			break
+		}
+		// Hoare partition around the median of three: the pivot's own
+		// slot stops both scans, so they need no bounds of their own.
+		a, b, m := c[lo], c[hi], c[lo+(hi-lo)/2]
+		p := max(min(a, b), min(max(a, b), m))
+		i, j := lo, hi
+		for i <= j {
+			for c[i] < p {
+				i++
+			}
+			for c[j] > p {
+				j--
+			}
+			if i <= j {
+				c[i], c[j] = c[j], c[i]
+				i++
+				j--
+			}
+		}
+		// Now c[lo:j+1] ≤ p ≤ c[i:hi+1], and c[j+1:i] (if any) = p.
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return c[k]
+		}
+	}
+	return c[k]
 }
 
 // quantCV returns the coefficient of variation of x after removing the

@@ -289,7 +289,7 @@ func TestTypedFields(t *testing.T) {
 	input := behavior.Entry{Type: behavior.EntryInput, InputType: behavior.InputInsertText, N: 2, T: 100, Ref: -1}
 	scripted := input
 	scripted.Flags = behavior.FlagUntrusted
-	focus := behavior.Entry{Type: behavior.EntryFocus, T: 50, Ref: -1, Pointer: behavior.Pointer{SinceDown: -1}}
+	focus := behavior.Entry{Type: behavior.EntryFocus, T: 50, Ref: -1, Pointer: &behavior.Pointer{SinceDown: -1}}
 	s := behavior.NewScorer(behavior.WithTypedFields("answer"))
 	tests := []struct {
 		name   string

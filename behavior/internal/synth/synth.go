@@ -87,7 +87,7 @@ func (p *Page) Raw(name string, e behavior.Entry, ts, at float64) {
 // Focus adds a focus event at ts with the pointer summary.
 func (p *Page) Focus(name string, ts float64, ptr behavior.Pointer) {
 	f := p.field(name)
-	p.add(name, behavior.Entry{Type: behavior.EntryFocus, N: f.length, Pointer: ptr}, ts, ts+p.Latency, -1)
+	p.add(name, behavior.Entry{Type: behavior.EntryFocus, N: f.length, Pointer: &ptr}, ts, ts+p.Latency, -1)
 }
 
 // Blur adds a blur event at ts.
@@ -259,7 +259,11 @@ func (p *Page) Build() *behavior.Telemetry {
 					delete(idx, -e.id)
 				}
 			}
-			x.Pointer.SinceDown = r1(x.Pointer.SinceDown)
+			if x.Pointer != nil {
+				ptr := *x.Pointer
+				ptr.SinceDown = r1(ptr.SinceDown)
+				x.Pointer = &ptr
+			}
 			out[i] = x
 		}
 		t.Fields = append(t.Fields, behavior.Field{

@@ -1,0 +1,72 @@
+package behavior
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestMedian compares median with the median of a sorted copy, on random
+// samples with and without ties, and on sorted, reversed and constant ones
+// (quickselect's worst cases).
+func TestMedian(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	check := func(x []float64) {
+		t.Helper()
+		in := slices.Clone(x)
+		s := slices.Sorted(slices.Values(x))
+		n := len(s)
+		want := s[n/2]
+		if n%2 == 0 {
+			want = (s[n/2-1] + s[n/2]) / 2
+		}
+		if got := median(x); got != want {
+			t.Fatalf("median(%v) = %v, want %v", in, got, want)
+		}
+		if !slices.Equal(x, in) {
+			t.Fatalf("median reordered its argument: %v, was %v", x, in)
+		}
+	}
+	for n := 1; n <= 300; n++ {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = float64(rng.IntN(1 + n/3))
+		}
+		check(x)
+		for i := range x {
+			x[i] = rng.NormFloat64()*30 + 100
+		}
+		check(x)
+		slices.Sort(x)
+		check(x)
+		slices.Reverse(x)
+		check(x)
+		for i := range x {
+			x[i] = 7
+		}
+		check(x)
+	}
+}
+
+// TestSelectNth checks every rank of small random samples.
+func TestSelectNth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := 1; n <= 40; n++ {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = float64(rng.IntN(10))
+		}
+		s := slices.Sorted(slices.Values(x))
+		for k := range n {
+			c := slices.Clone(x)
+			if got := selectNth(c, k); got != s[k] {
+				t.Fatalf("selectNth(%v, %d) = %v, want %v", x, k, got, s[k])
+			}
+			for i := range c {
+				if i < k && c[i] > c[k] || i > k && c[i] < c[k] {
+					t.Fatalf("selectNth(%v, %d) left %v: not partitioned at %d", x, k, c, i)
+				}
+			}
+		}
+	}
+}
