@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/url"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -318,4 +319,61 @@ func TestTypedFields(t *testing.T) {
 	if res := behavior.NewScorer().Score(tel, behavior.Submission{Filled: map[string]int{"answer": 2}}); res.Has(behavior.ReasonUntypedField) {
 		t.Errorf("default Scorer gave %s", behavior.ReasonUntypedField)
 	}
+}
+
+// TestFocusWithoutPointer checks a focus whose Pointer is nil (telemetry
+// built by hand) scores and encodes as a focus with no pointer use.
+func TestFocusWithoutPointer(t *testing.T) {
+	tested := 0
+	for _, tc := range synth.Scenarios() {
+		tel, sub := tc.Build()
+		if tel == nil {
+			continue
+		}
+		bare := clearPointers(tel, func(p *behavior.Pointer) bool { return *p == behavior.Pointer{SinceDown: -1} })
+		if bare == nil {
+			continue // no focus without pointer use in this scenario
+		}
+		tested++
+		s := behavior.NewScorer()
+		if got, want := s.Score(bare, sub), s.Score(tel, sub); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: Score(nil Pointers) = %+v, want %+v", tc.Name, got, want)
+		}
+		doc, err := bare.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := behavior.Decode(doc)
+		if err != nil {
+			t.Fatalf("%s: Decode(MarshalJSON(nil Pointers)) = %v", tc.Name, err)
+		}
+		orig, _ := tel.MarshalJSON()
+		if want, _ := behavior.Decode(orig); !reflect.DeepEqual(back, want) {
+			t.Errorf("%s: nil Pointers do not round-trip as no pointer use:\n%+v\nwant\n%+v", tc.Name, back, want)
+		}
+	}
+	if tested == 0 {
+		t.Fatal("no scenario has a focus without pointer use")
+	}
+}
+
+// clearPointers returns a copy of tel with the Pointer of each focus that
+// match reports set to nil, or nil if there is none.
+func clearPointers(tel *behavior.Telemetry, match func(*behavior.Pointer) bool) *behavior.Telemetry {
+	c := *tel
+	c.Fields = slices.Clone(tel.Fields)
+	n := 0
+	for i := range c.Fields {
+		c.Fields[i].Events = slices.Clone(c.Fields[i].Events)
+		for j := range c.Fields[i].Events {
+			if e := &c.Fields[i].Events[j]; e.Pointer != nil && match(e.Pointer) {
+				e.Pointer = nil
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &c
 }
