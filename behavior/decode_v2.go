@@ -27,22 +27,14 @@ var v2Letters = [...]byte{
 	EntryValue: 'v',
 }
 
-// v2Int parses an integer at b[i:]: an optional '-' and 1 to 15 digits
-// without a superfluous leading zero ("-0" is not an integer here).
+// v2Int is v2Num for the general parser, which reports where an error
+// is: on failure it returns i.
 func v2Int(b []byte, i int) (int64, int, bool) {
-	neg := b[i] == '-'
-	j := i
-	if neg {
-		j++
-	}
-	v, k := digitRun(b, j)
-	if n := k - j; n == 0 || n > 15 || (n > 1 && b[j] == '0') || (neg && v == 0) {
+	v, j := v2Num(b, i)
+	if j < 0 {
 		return 0, i, false
 	}
-	if neg {
-		return -int64(v), k, true
-	}
-	return int64(v), k, true
+	return v, j, true
 }
 
 // v2MemberIn parses ",integer" at b[j:], the integer in [lo, hi].

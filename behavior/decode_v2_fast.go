@@ -116,9 +116,10 @@ func fastEventsV2(b []byte, i int, pool []Entry, start, room int, t int64) (_ []
 	return pool[:start+n], i, t, false
 }
 
-// v2Num parses an integer at b[i:] as v2Int does, an optional '-' and 1
-// to 15 digits, no superfluous leading zero, no "-0", and returns it and
-// the index after it, or -1 for the index.
+// v2Num parses an integer of the version 2 grammar at b[i:], an optional
+// '-' and 1 to 15 digits with no superfluous leading zero ("-0" is not an
+// integer here), and returns it and the index after it, or -1 for the
+// index.
 func v2Num(b []byte, i int) (int64, int) {
 	neg := b[i] == '-'
 	if neg {
