@@ -8,6 +8,7 @@ import (
 
 	"github.com/tollgate/tollgate/behavior"
 	"github.com/tollgate/tollgate/captcha"
+	"github.com/tollgate/tollgate/internal/form"
 	"github.com/tollgate/tollgate/ratelimit"
 )
 
@@ -74,6 +75,7 @@ func (g *Gate) Protect(h http.Handler) http.Handler {
 	if g.acctLimit != nil {
 		field := g.cfg.account
 		inner = ratelimit.KeyMiddleware(g.acctLimit, ratelimit.AccountKey(func(r *http.Request) (string, error) {
+			form.Parse(r) // what PostFormValue would do, faster (see internal/form)
 			return sanitizeAccount(r.PostFormValue(field)), nil
 		}), g.keyOptions("account")...)(inner)
 	}
