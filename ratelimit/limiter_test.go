@@ -15,7 +15,13 @@ var epoch = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
 func newTestLimiter(t *testing.T, opts ...Option) (*Limiter, *fakeclock.Clock) {
 	t.Helper()
-	clk := fakeclock.New(epoch)
+	return newTestLimiterAt(t, epoch, opts...)
+}
+
+// newTestLimiterAt is newTestLimiter with the fake clock starting at start.
+func newTestLimiterAt(t *testing.T, start time.Time, opts ...Option) (*Limiter, *fakeclock.Clock) {
+	t.Helper()
+	clk := fakeclock.New(start)
 	l, err := NewLimiter(append([]Option{WithClock(clk), withoutSampler()}, opts...)...)
 	if err != nil {
 		t.Fatalf("NewLimiter() error = %v", err)
@@ -375,7 +381,12 @@ func TestQueueTimeout(t *testing.T) {
 }
 
 func TestExpectedWaitRejectsAtOnce(t *testing.T) {
-	l, clk := newTestLimiter(t, WithTotal(1), WithClass(Class{Name: "q", QueueLen: 8, MaxWait: 10 * time.Second}))
+	// The deadlines below are real contexts', which the limiter reads on
+	// its fake clock. The clock starts a day ahead of the real one, so the
+	// deadlines are 500 ms and 1 s away for the limiter and cannot pass in
+	// real time while the test runs. (With the fixed epoch they were in
+	// the real past once the real clock passed it, and the test failed.)
+	l, clk := newTestLimiterAt(t, time.Now().Add(24*time.Hour), WithTotal(1), WithClass(Class{Name: "q", QueueLen: 8, MaxWait: 10 * time.Second}))
 	hold := mustTry(t, l, "q")
 	defer hold.Release()
 	ln := l.byName["q"]
