@@ -1058,24 +1058,15 @@ func eventType(b []byte) EntryType {
 	return 0
 }
 
+// keyClasses maps a key class's wire letter to the class.
+var keyClasses = [256]KeyClass{'l': KeyLetter, 'd': KeyDigit, 's': KeyShift, 'b': KeyBackspace, 'o': KeyOther, 'u': KeyUnidentified}
+
+// keyClass returns the class spelled b, or KeyNone.
 func keyClass(b []byte) KeyClass {
-	if len(b) == 1 {
-		switch b[0] {
-		case 'l':
-			return KeyLetter
-		case 'd':
-			return KeyDigit
-		case 's':
-			return KeyShift
-		case 'b':
-			return KeyBackspace
-		case 'o':
-			return KeyOther
-		case 'u':
-			return KeyUnidentified
-		}
+	if len(b) != 1 {
+		return KeyNone
 	}
-	return KeyNone
+	return keyClasses[b[0]]
 }
 
 func (d *decoder) inputType() InputType {

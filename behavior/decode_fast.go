@@ -227,6 +227,8 @@ func (d *decoder) fastEvent(e *Entry, prev []Entry) bool {
 		if kind, i, ok = fastInt(b, i+1); !ok || kind < 0 || kind > 3 || b[i] != ',' {
 			return false
 		}
+		// The closing ']' is checked here already: a focus the fast path
+		// gives up on must not have taken a Pointer.
 		if since, i, ok = fastNum(b, i+1); !ok || !(since == -1 || since >= 0 && since <= maxTime) || b[i] != ']' {
 			return false
 		}

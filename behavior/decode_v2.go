@@ -49,6 +49,23 @@ func v2MemberIn(b []byte, j int, lo, hi int64) (int64, int, bool) {
 	return v, k, true
 }
 
+// v2InputType parses the inputType at b[j:], a run of letters (possibly
+// empty), and returns it with the index after it; false (with j) when it
+// is longer than maxTypeLen.
+func v2InputType(b []byte, j int) (InputType, int, bool) {
+	if hasPrefix(b[j:], "insertText") && !isLetter(b[j+len("insertText")]) { // most input events
+		return InputInsertText, j + len("insertText"), true
+	}
+	k := j
+	for isLetter(b[k]) {
+		k++
+	}
+	if k-j > maxTypeLen {
+		return 0, j, false
+	}
+	return parseInputType(b[j:k]), k, true
+}
+
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // eventsV2 parses the version-2 events string at d.i (its opening quote).
@@ -215,20 +232,8 @@ func (d *decoder) eventV2(e *Entry, prev []Entry, i int, t *int64) (int, string)
 		if b[j] != ',' {
 			return j, "expected ','"
 		}
-		j++
-		if hasPrefix(b[j:], "insertText") && !isLetter(b[j+len("insertText")]) { // most input events
-			e.InputType = InputInsertText
-			j += len("insertText")
-		} else {
-			k := j
-			for isLetter(b[k]) {
-				k++
-			}
-			if k-j > maxTypeLen {
-				return j, "inputType too long"
-			}
-			e.InputType = parseInputType(b[j:k])
-			j = k
+		if e.InputType, j, ok = v2InputType(b, j+1); !ok {
+			return j, "inputType too long"
 		}
 		if typ == EntryInput {
 			if n, j, ok = v2MemberIn(b, j, -maxLen, maxLen); !ok {

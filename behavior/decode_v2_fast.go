@@ -50,7 +50,7 @@ func fastEventsV2(b []byte, i int, pool []Entry, start, room int, t int64) (_ []
 				j = -1
 				break
 			}
-			if e.Key = v2Keys[b[j+1]]; e.Key == KeyNone {
+			if e.Key = keyClasses[b[j+1]]; e.Key == KeyNone {
 				j = -1
 				break
 			}
@@ -68,21 +68,10 @@ func fastEventsV2(b []byte, i int, pool []Entry, start, room int, t int64) (_ []
 				j = -1
 				break
 			}
-			j++
-			if hasPrefix(b[j:], "insertText") && !isLetter(b[j+len("insertText")]) { // most input events
-				e.InputType = InputInsertText
-				j += len("insertText")
-			} else {
-				k := j
-				for isLetter(b[k]) {
-					k++
-				}
-				if k-j > maxTypeLen {
-					j = -1
-					break
-				}
-				e.InputType = parseInputType(b[j:k])
-				j = k
+			var ok bool
+			if e.InputType, j, ok = v2InputType(b, j+1); !ok {
+				j = -1
+				break
 			}
 			if typ == EntryInput {
 				var v int64
@@ -161,6 +150,3 @@ func v2Member(b []byte, j int) (int64, int) {
 	}
 	return v2Num(b, j+1)
 }
-
-// v2Keys maps a key class's letter to the class.
-var v2Keys = [256]KeyClass{'l': KeyLetter, 'd': KeyDigit, 's': KeyShift, 'b': KeyBackspace, 'o': KeyOther, 'u': KeyUnidentified}
