@@ -169,18 +169,25 @@ type analysis struct {
 // while sending fine ones does not get the coarse-timer allowances).
 func effectiveStep(claimed, obs float64) float64 {
 	if claimed <= 0 {
-		step := math.Min(obs, 100)
-		if math.IsInf(step, 1) {
-			step = 0
+		// No claim: what the timestamps show, up to 100 ms; 0 (no
+		// allowance) when they show nothing. (The Inf test used to come
+		// after the cap, where it never held, and such a document got the
+		// 100 ms allowances that switch the hold-time signals off.)
+		if math.IsInf(obs, 1) {
+			return 0
 		}
-		return step
+		return math.Min(obs, 100)
 	}
-	// Values are rounded to 0.1 ms on the wire: allow for that.
-	if obs < claimed*0.9-0.2 {
+	if obs < stepFloor(claimed) {
 		return obs
 	}
 	return claimed
 }
+
+// stepFloor is the observed step below which a claimed step is not
+// believed: a little under the claim, as values are rounded to 0.1 ms on
+// the wire.
+func stepFloor(claimed float64) float64 { return claimed*0.9 - 0.2 }
 
 // finestStep returns the smallest positive delay or gap between
 // neighbouring events' timestamps in es, or +Inf.
@@ -219,10 +226,10 @@ func (a *analysis) run(t *Telemetry, sub Submission) {
 	// keyup, if any, went to the next field: Tab, or the key that made a
 	// field auto-advance), found as trusted keydowns no keyup refers to.
 	obs := math.Inf(1)
-	// The claimed step is lowered only to an obs below step*0.9-0.2 ms
-	// (see effectiveStep): never when it is at most 2/9 ms, as in
-	// Chromium, where the pass need not look for it.
-	findObs := t.Step*0.9-0.2 > 0 || t.Step <= 0
+	// A claimed step is lowered only to an obs below its stepFloor: never
+	// when that is not positive (a claim of at most 2/9 ms, as Chromium's
+	// 0.1 ms), and then the pass need not look for it.
+	findObs := t.Step <= 0 || stepFloor(t.Step) > 0
 	var pairedBits, downBits [16]uint64
 	for fi := range t.Fields {
 		es := t.Fields[fi].Events

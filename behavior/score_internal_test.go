@@ -1,6 +1,7 @@
 package behavior
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -67,6 +68,28 @@ func TestSelectNth(t *testing.T) {
 					t.Fatalf("selectNth(%v, %d) left %v: not partitioned at %d", x, k, c, i)
 				}
 			}
+		}
+	}
+}
+
+// TestEffectiveStep checks the rule Score's pre-pass relies on to skip
+// looking for the finest observed step: a claimed step of at most 2/9 ms
+// (Chromium's 0.1 ms) is kept whatever the timestamps show, and a coarser
+// one is lowered to a finer observed step.
+func TestEffectiveStep(t *testing.T) {
+	tests := []struct{ claimed, obs, want float64 }{
+		{0.1, 0.001, 0.1},
+		{2.0 / 9, 1e-9, 2.0 / 9},
+		{1, 0.1, 0.1},
+		{1, 0.8, 1},
+		{16.67, 1, 1},
+		{0, 5, 5},
+		{0, 500, 100},
+		{0, math.Inf(1), 0},
+	}
+	for _, tc := range tests {
+		if got := effectiveStep(tc.claimed, tc.obs); got != tc.want {
+			t.Errorf("effectiveStep(%v, %v) = %v, want %v", tc.claimed, tc.obs, got, tc.want)
 		}
 	}
 }
