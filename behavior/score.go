@@ -704,8 +704,13 @@ func median(x []float64) float64 {
 // client could send hold times that make quickselect quadratic, so after
 // 2·log₂n rounds it sorts what is left.
 func selectNth(c []float64, k int) float64 {
+	return selectNthIn(c, k, 2*bits.Len(uint(len(c))))
+}
+
+// selectNthIn is selectNth sorting after the given number of rounds.
+func selectNthIn(c []float64, k, rounds int) float64 {
 	lo, hi := 0, len(c)-1
-	for rounds := 2 * bits.Len(uint(len(c))); lo < hi; rounds-- {
+	for ; lo < hi; rounds-- {
 		if rounds == 0 {
 			slices.Sort(c[lo : hi+1])
 			break

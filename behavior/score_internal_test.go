@@ -49,7 +49,9 @@ func TestMedian(t *testing.T) {
 	}
 }
 
-// TestSelectNth checks every rank of small random samples.
+// TestSelectNth checks every rank of small random samples, with the
+// default number of quickselect rounds and with the fallback to sorting
+// after 0, 1 and 2 rounds.
 func TestSelectNth(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for n := 1; n <= 40; n++ {
@@ -58,14 +60,22 @@ func TestSelectNth(t *testing.T) {
 			x[i] = float64(rng.IntN(10))
 		}
 		s := slices.Sorted(slices.Values(x))
-		for k := range n {
-			c := slices.Clone(x)
-			if got := selectNth(c, k); got != s[k] {
-				t.Fatalf("selectNth(%v, %d) = %v, want %v", x, k, got, s[k])
-			}
-			for i := range c {
-				if i < k && c[i] > c[k] || i > k && c[i] < c[k] {
-					t.Fatalf("selectNth(%v, %d) left %v: not partitioned at %d", x, k, c, i)
+		for _, rounds := range []int{-1, 0, 1, 2} {
+			for k := range n {
+				c := slices.Clone(x)
+				var got float64
+				if rounds < 0 {
+					got = selectNth(c, k)
+				} else {
+					got = selectNthIn(c, k, rounds)
+				}
+				if got != s[k] {
+					t.Fatalf("selectNth(%v, %d) (rounds %d) = %v, want %v", x, k, rounds, got, s[k])
+				}
+				for i := range c {
+					if i < k && c[i] > c[k] || i > k && c[i] < c[k] {
+						t.Fatalf("selectNth(%v, %d) (rounds %d) left %v: not partitioned at %d", x, k, rounds, c, i)
+					}
 				}
 			}
 		}
