@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/tollgate/tollgate/behavior"
 	"github.com/tollgate/tollgate/behavior/internal/synth"
@@ -329,5 +330,13 @@ func TestDecodeAllocations(t *testing.T) {
 		if got := testing.AllocsPerRun(20, func() { _, _ = behavior.Decode(doc) }); got > 6 {
 			t.Errorf("Decode(%s) allocates %v times, want at most 6 (telemetry, fields, events, pointers, 2 names)", path, got)
 		}
+	}
+}
+
+// TestEntrySize keeps Entry at the 48 bytes the README's figures rest on:
+// a document's events are most of what Decode allocates.
+func TestEntrySize(t *testing.T) {
+	if got := unsafe.Sizeof(behavior.Entry{}); got != 48 {
+		t.Errorf("unsafe.Sizeof(Entry{}) = %d, want 48", got)
 	}
 }

@@ -10,8 +10,9 @@
 // with a table for the hexadecimal digits, and makes one string of it.
 //
 // The rules are net/http's and net/url's (Go 1.26), and the tests compare
-// the two on every kind of body, content type, method, size limit and
-// malformed input: any difference is a bug here.
+// the two side by side on bodies (malformed ones too), content types,
+// methods, size limits and the parameter limit: any difference is a bug
+// here.
 package form
 
 import (
