@@ -37,9 +37,11 @@ func BenchmarkProtectBot(b *testing.B) {
 
 // BenchmarkProtectPerson measures a person's post with telemetry (about 30
 // typed keys) up to the CAPTCHA check, which fails for want of a token:
-// scoring, the answer check, the lane and the denial.
+// scoring, the answer check, the lane and the denial (without the failure
+// delay).
 func BenchmarkProtectPerson(b *testing.B) {
-	g, err := New(WithImageGenerator(fixedGenerator("x")), WithAudioGenerator(nil), WithoutPool(), WithIPLimit(nil))
+	g, err := New(WithImageGenerator(fixedGenerator("x")), WithAudioGenerator(nil), WithoutPool(), WithIPLimit(nil),
+		WithDeceiveDelay(0, 0))
 	if err != nil {
 		b.Fatal(err)
 	}

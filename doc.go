@@ -23,6 +23,21 @@
 // audio, behavior, ratelimit, redisstore) and can be used alone; the
 // options of New replace any of them.
 //
+// # Security
+//
+// Input that cannot be parsed is refused (400, 413, 415) before any check
+// runs; it never makes a check fail open. Verification tokens are single
+// use, bound to the screen, the solved challenge and the protected action
+// (WithAction), and live only while their own store key exists, so a store
+// that loses data (eviction, restart) means "solve again", never "replay".
+// A deceived bot's proof is spent exactly as a real failure spends it, and
+// every failed check of a protected post is answered after the same random
+// delay, so neither the answer nor its timing tells deception from a real
+// failure. SECURITY.md in the repository is the threat model: what an
+// attacker with the source, unlimited samples and many addresses can and
+// cannot do, and what each part promises under store loss, overload and
+// bad input.
+//
 // # Events and logs
 //
 // Every decision of every part reaches the Gate as an Event: its Source,

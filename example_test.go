@@ -15,9 +15,10 @@ import (
 
 // A login handler protected in a few lines: the Gate's Handler serves the
 // widget, challenges and media; Protect checks every post. Here a bot posts
-// the form directly, without the widget: it is judged a bot and answered
-// with the decoy (by default, what a wrong CAPTCHA answer gets) after the
-// decoy delay, set to zero for the example.
+// the form directly, without the widget: it is judged a bot and deceived:
+// it gets exactly what a real failure of its post gets (here, carrying no
+// answer, "missing_answer") after the failure delay, set to zero for the
+// example.
 func Example() {
 	g, err := tollgate.New(tollgate.WithoutPool(), tollgate.WithDeceiveDelay(0, 0))
 	if err != nil {
@@ -40,7 +41,7 @@ func Example() {
 	v := g.RecentVerdicts()[0]
 	fmt.Println(v.Verdict, v.Deceived, v.Reasons[0].Code)
 	// Output:
-	// 403 {"ok":false,"error":"captcha: wrong answer (2 attempts left)","code":"wrong_answer","attemptsLeft":2,"newChallenge":false}
+	// 403 {"ok":false,"error":"captcha: no challenge answer or token in the request","code":"missing_answer","newChallenge":true}
 	// bot true no_telemetry
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/tollgate/tollgate/audio"
@@ -51,6 +52,7 @@ type Gate struct {
 	logHook   func(context.Context, Event)
 	ids       requestIDs
 	now       func() time.Time
+	delayed   atomic.Int64 // requests in the failure delay (see failLater)
 }
 
 // New returns a Gate. With no options it has:
@@ -61,7 +63,8 @@ type Gate struct {
 //     under "/tollgate";
 //   - a behavior Scorer with the default weights that also requires the
 //     CAPTCHA answer to be typed by a person (see Protect), deception of
-//     bots with a 3–5 s delay, and a MemorySuspects registry;
+//     bots, a 3–5 s delay before every failed check's answer, and a
+//     MemorySuspects registry;
 //   - the default limiter (NewDefaultLimiter) and per-client-address
 //     limits DefaultIPLimit (protected requests) and DefaultChallengeLimit
 //     (new challenges), keyed by the peer address;
@@ -92,6 +95,11 @@ func New(opts ...Option) (*Gate, error) {
 	if cfg.onReject == nil {
 		cfg.onReject = ratelimit.DefaultErrorHandler
 	}
+	if !cfg.delaySet {
+		cfg.minDelay, cfg.maxDelay = behavior.DefaultMinDelay, behavior.DefaultMaxDelay
+	}
+	cfg.minDelay = max(cfg.minDelay, 0)
+	cfg.maxDelay = max(cfg.maxDelay, cfg.minDelay)
 	if cfg.deceiveAt < behavior.VerdictSuspect {
 		cfg.deceiveAt = behavior.VerdictBot
 	}

@@ -100,9 +100,10 @@ func TestProtectDeceivesBot(t *testing.T) {
 	// A bot that posts the form directly, without telemetry, even with a
 	// solved CAPTCHA.
 	w := postForm(p, "/login", loginForm(token, ""), nil)
-	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), `"wrong_answer"`) {
-		t.Fatalf("bot got %d %s, want the wrong-answer decoy", w.Code, w.Body)
+	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), `"invalid_token"`) {
+		t.Fatalf("bot got %d %s, want the answer of a spent token", w.Code, w.Body)
 	}
+
 	if h.count() != 0 {
 		t.Fatal("the protected handler ran for a bot")
 	}
@@ -119,6 +120,10 @@ func TestProtectDeceivesBot(t *testing.T) {
 	s, ok, err := g.Suspects().Lookup(context.Background(), "ip:192.0.2.7", time.Now())
 	if err != nil || !ok || s.Count != 1 {
 		t.Fatalf("suspect = %+v, %v, %v; want recorded once", s, ok, err)
+	}
+	// Deception spent the token: a person's post with it fails too.
+	if w := postForm(p, "/login", loginForm(token, humanLogin(1)), nil); w.Code != http.StatusForbidden {
+		t.Fatalf("the deceived bot's token then got %d %s, want 403", w.Code, w.Body)
 	}
 }
 
@@ -203,13 +208,18 @@ func TestAnswerTyped(t *testing.T) {
 func TestProtectPassesSafeMethods(t *testing.T) {
 	g, rec := newTestGate(t)
 	h := &okHandler{}
-	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodOptions} {
+	for _, m := range []string{http.MethodGet, http.MethodHead} {
 		if w := serve(g.Protect(h), m, "/login", nil, nil); w.Code != http.StatusOK {
 			t.Fatalf("%s = %d, want 200", m, w.Code)
 		}
 	}
-	if h.count() != 3 || len(rec.types()) != 0 {
-		t.Fatalf("calls %d, events %v; want 3 calls and no events", h.count(), rec.types())
+	if h.count() != 2 || len(rec.types()) != 0 {
+		t.Fatalf("calls %d, events %v; want 2 calls and no events", h.count(), rec.types())
+	}
+	// OPTIONS is checked like a post: a handler that processes every
+	// method but GET must not run unchecked.
+	if w := serve(g.Protect(h), http.MethodOptions, "/login?username=kim&password=x", nil, nil); w.Code != http.StatusUnsupportedMediaType || h.count() != 2 {
+		t.Fatalf("OPTIONS = %d, handler calls %d; want 415 and no call", w.Code, h.count())
 	}
 }
 

@@ -103,8 +103,14 @@ func postForm(h http.Handler, target string, form url.Values, header http.Header
 }
 
 // solve creates a challenge through the Gate's handler and verifies the
-// answer, returning the verification token.
+// answer for the action "/login", returning the verification token.
 func solve(t *testing.T, g *Gate, answer string) (id, token string) {
+	t.Helper()
+	return solveFor(t, g, answer, "/login")
+}
+
+// solveFor is solve for a named action.
+func solveFor(t *testing.T, g *Gate, answer, action string) (id, token string) {
 	t.Helper()
 	h := g.Handler()
 	w := serve(h, http.MethodPost, "/tollgate/challenge", strings.NewReader(`{"lang":"en"}`), http.Header{"Content-Type": {"application/json"}})
@@ -115,7 +121,7 @@ func solve(t *testing.T, g *Gate, answer string) (id, token string) {
 	if err := json.Unmarshal(w.Body.Bytes(), &ch); err != nil {
 		t.Fatal(err)
 	}
-	w = serve(h, http.MethodPost, "/tollgate/challenge/"+ch.ID+"/verify", strings.NewReader(`{"answer":"`+answer+`"}`), nil)
+	w = serve(h, http.MethodPost, "/tollgate/challenge/"+ch.ID+"/verify", strings.NewReader(`{"answer":"`+answer+`","action":"`+action+`"}`), nil)
 	if w.Code != http.StatusOK {
 		return ch.ID, ""
 	}

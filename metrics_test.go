@@ -94,7 +94,7 @@ func TestMetricsHandler(t *testing.T) {
 		`tollgate_behavior_verdicts_total{verdict="human"} 1`,
 		`tollgate_behavior_reasons_total{reason="no_telemetry"} 1`,
 		`tollgate_protect_total{outcome="allowed"} 1`,
-		`tollgate_ratelimit_admitted_total{class="login"} 1`,
+		`tollgate_ratelimit_admitted_total{class="login"} 2`, // admission comes before the checks
 		`tollgate_ratelimit_rejected_total{class="login_background",reason="shed"} 0`,
 		`tollgate_ratelimit_level 0`,
 		`tollgate_ratelimit_seats 64`,

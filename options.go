@@ -152,14 +152,18 @@ func WithExpectedFields(names ...string) Option {
 // under their IP key (default: a behavior.MemorySuspects).
 func WithSuspects(s behavior.Suspects) Option { return func(c *config) { c.suspects = s } }
 
-// WithDecoy sets what answers a request judged a bot, after the decoy
-// delay. The default answers as a wrong CAPTCHA answer would (through the
-// CAPTCHA error handler), which tells a bot nothing. A login page does best
-// with a fake success that looks like the real one.
+// WithDecoy sets what answers a request judged a bot, after the failure
+// delay and after its proof was spent (see Protect). The default answers
+// exactly as the CAPTCHA check answers the failure that spending the proof
+// gives (a wrong answer with the attempts really left, an invalid token),
+// through the CAPTCHA error handler, which tells a bot nothing. A decoy
+// must be indistinguishable from a real outcome of the protected route.
 func WithDecoy(h http.Handler) Option { return func(c *config) { c.decoy = h } }
 
-// WithDeceiveDelay sets the bounds of the random delay before the decoy is
-// sent (default 3 s to 5 s, see behavior.WithDelay).
+// WithDeceiveDelay sets the bounds of the random delay before a protected
+// request that failed a check is answered, deceived or not (default 3 s to
+// 5 s): one delay for both, so timing does not tell them apart. Negative
+// values count as 0; max below min is raised to min.
 func WithDeceiveDelay(minDelay, maxDelay time.Duration) Option {
 	return func(c *config) { c.minDelay, c.maxDelay, c.delaySet = minDelay, maxDelay, true }
 }
@@ -169,7 +173,7 @@ func WithDeceiveDelay(minDelay, maxDelay time.Duration) Option {
 func WithDeceiveAt(v behavior.Verdict) Option { return func(c *config) { c.deceiveAt = v } }
 
 // WithElapsed sets a function that returns the server's own time from
-// serving the form to the post, for the scorer (see behavior.WithElapsed).
+// serving the form to the post, for the scorer (Submission.Elapsed).
 func WithElapsed(f func(*http.Request) time.Duration) Option {
 	return func(c *config) { c.elapsed = f }
 }

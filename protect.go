@@ -3,134 +3,241 @@ package tollgate
 import (
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/tollgate/tollgate/behavior"
 	"github.com/tollgate/tollgate/captcha"
-	"github.com/tollgate/tollgate/internal/form"
+	"github.com/tollgate/tollgate/internal/intake"
 	"github.com/tollgate/tollgate/ratelimit"
 )
 
 // safeMethod reports whether Protect passes requests of the method straight
 // through.
 func safeMethod(m string) bool {
-	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+	return m == http.MethodGet || m == http.MethodHead
 }
 
-// Protect returns h guarded by every check of the Gate. GET, HEAD and
-// OPTIONS requests go straight to h (so one handler may serve the form and
-// take its post); every other request, in this order:
+// ProtectOption configures one protected route (see Protect).
+type ProtectOption func(*protectConfig)
+
+type protectConfig struct {
+	action string
+}
+
+// WithAction names the protected action that verification tokens must be
+// issued for (default: the request's URL path, which is what the widget
+// sends for a form posting to that path). Give the same name to the
+// widget with data-tollgate-action when the form's action URL differs from
+// the path Protect sees.
+func WithAction(name string) ProtectOption { return func(c *protectConfig) { c.action = name } }
+
+// maxDelayed bounds the protected requests parked in the failure delay at
+// once, so that a flood of failing posts cannot hold unbounded memory;
+// past it failures are answered at once, real and deceived alike.
+const maxDelayed = 4096
+
+// Protect returns h guarded by every check of the Gate. GET and HEAD
+// requests go straight to h (so one handler may serve the form and take
+// its post: h must act only on other methods); every other request, OPTIONS
+// included, goes through one straight line:
 //
-//  1. has its body limited (WithMaxBodyBytes; the form is parsed once and
-//     stays in r.PostForm for h);
-//  2. is counted against the per-client-address limit and, with
-//     WithAccountLimit, the per-account limit: over a limit it gets the
-//     reject handler (default 429 with Retry-After);
-//  3. is scored by the behavior Scorer from the collector's telemetry: at
-//     or above the deceive verdict (default bot) the client is recorded in
-//     the suspects registry and, after a random delay (default 3–5 s), gets
-//     the decoy (WithDecoy) instead of h. The default Scorer names the
-//     answer field with behavior.WithTypedFields: a post whose CAPTCHA
-//     answer was not typed by a person (the answer field shows no trusted
-//     key, paste, IME or input event) gets behavior.ReasonUntypedField
-//     (weight 0.9, a bot on its own). Password managers fill names and
-//     passwords by script, which the scorer forgives, but never a CAPTCHA
-//     answer;
-//  4. takes a seat in its class's lane (WithClassifier; default
-//     ClassifyLogin): when the load sheds its class or the lane is full it
-//     gets the reject handler (default 503 with Retry-After);
-//  5. must carry a solved challenge: a verification token from the widget
-//     (form field "tollgate_token") or a challenge id and answer
-//     ("tollgate_id", "tollgate_answer"); otherwise it gets the CAPTCHA
-//     error handler (WithCaptchaErrorHandler) and an EventDenied;
-//  6. reaches h with an EventAllowed, the behavior Result in its context
+//  1. intake: the body is limited (WithMaxBodyBytes) and the URL query and
+//     form are parsed once (they stay in r.Form and r.PostForm for h). A
+//     query or body that cannot be parsed, a body over the limit, or a
+//     body that is not a form is refused (400, 413, 415 through the CAPTCHA
+//     error handler) before any check runs;
+//  2. the per-client-address limit and, with WithAccountLimit, the
+//     per-account limit (the account field of the body; posts that name no
+//     account share one key): over a limit the request gets the reject
+//     handler (default 429 with Retry-After);
+//  3. a seat in its class's lane (WithClassifier; default ClassifyLogin):
+//     when the load sheds its class or the lane is full it gets the reject
+//     handler (default 503 with Retry-After). The seat is held while the
+//     checks and h run, and given back before any failure delay;
+//  4. the behavior Scorer, from the collector's telemetry. At or above the
+//     deceive verdict (default bot) the client is recorded in the suspects
+//     registry and the request is deceived: its proof is spent exactly as a
+//     failed check spends it (captcha.Service.Fail: a token is consumed, an
+//     answer costs an attempt) and it gets the answer of a wrong CAPTCHA
+//     answer (or the WithDecoy handler) after the failure delay. The
+//     default Scorer names the answer field with behavior.WithTypedFields:
+//     a CAPTCHA answer not typed by a person is a bot on its own;
+//  5. the CAPTCHA check (captcha.Service.Check): a verification token
+//     issued for this route's action (WithAction) and, when the form names
+//     one, the challenge it solved ("tollgate_token", "tollgate_id"), or a
+//     challenge id and its answer ("tollgate_id", "tollgate_answer"). A
+//     failure gets the CAPTCHA error handler after the failure delay and an
+//     EventDenied;
+//  6. h, with an EventAllowed, the behavior Result in its context
 //     (behavior.ResultFromContext) and the verification
 //     (captcha.ResultFromContext).
 //
-// Every decision is reported as an Event. The returned handler is safe for
-// concurrent use.
-func (g *Gate) Protect(h http.Handler) http.Handler {
-	allowed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ev := Event{Source: SourceGate, Type: EventAllowed, Time: g.now()}
-		if res, ok := behavior.ResultFromContext(r.Context()); ok {
-			ev.Verdict, ev.Score = res.Verdict.String(), res.Score
-		}
-		if c, ok := captcha.ResultFromContext(r.Context()); ok {
-			ev.Kind = string(c.Kind)
-		}
-		g.Observe(r.Context(), ev)
-		h.ServeHTTP(w, r)
-	})
-	var inner http.Handler = g.svc.Require(captcha.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
-		g.Observe(r.Context(), Event{Source: SourceGate, Type: EventDenied, Time: g.now(), Reason: err.Error()})
-		g.cfg.captchaErr(w, r, err)
-	}))(allowed)
-	if g.limiter != nil {
-		inner = g.limiter.Middleware(g.cfg.classify, ratelimit.WithErrorHandler(g.cfg.onReject))(inner)
+// Every failed check (4 and 5 alike) is answered after the same random
+// delay (WithDeceiveDelay, default 3–5 s), so that neither the answer nor
+// its timing tells a deceived bot from a real failure; while it waits the
+// request holds no lane seat and no parsed form. Every decision is
+// reported as an Event. The returned handler is safe for concurrent use.
+func (g *Gate) Protect(h http.Handler, opts ...ProtectOption) http.Handler {
+	var pc protectConfig
+	for _, o := range opts {
+		o(&pc)
 	}
-	if !g.cfg.noBehavior {
-		inner = behavior.Guard(g.scorer, g.guardOptions()...)(inner)
-	}
-	if g.acctLimit != nil {
-		field := g.cfg.account
-		inner = ratelimit.KeyMiddleware(g.acctLimit, ratelimit.AccountKey(func(r *http.Request) (string, error) {
-			form.Parse(r) // what PostFormValue would do, faster (see internal/form)
-			return sanitizeAccount(r.PostFormValue(field)), nil
-		}), g.keyOptions("account")...)(inner)
-	}
-	if g.ipLimit != nil {
-		inner = ratelimit.KeyMiddleware(g.ipLimit, g.ip.Key, g.keyOptions("ip")...)(inner)
-	}
-	checked := inner
 	return g.track(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if safeMethod(r.Method) {
 			h.ServeHTTP(w, r)
 			return
 		}
-		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, g.cfg.maxBody)
+		ctx := r.Context()
+		if err := intake.ParseForm(w, r, g.cfg.maxBody); err != nil {
+			g.Observe(ctx, Event{Source: SourceGate, Type: EventDenied, Reason: err.Error()})
+			g.cfg.captchaErr(w, r, err)
+			return
 		}
-		checked.ServeHTTP(w, r)
+		key, err := g.ip.Key(r)
+		if err != nil {
+			g.cfg.onReject(w, r, err)
+			return
+		}
+		if !g.allowKey(w, r, g.ipLimit, key, "ip") {
+			return
+		}
+		if g.acctLimit != nil && !g.allowKey(w, r, g.acctLimit, accountKey(r.PostFormValue(g.cfg.account)), "account") {
+			return
+		}
+		release := func() {}
+		if g.limiter != nil {
+			t, err := g.limiter.Acquire(ctx, g.cfg.classify(r))
+			if err != nil {
+				g.cfg.onReject(w, r, err)
+				return
+			}
+			release = t.Release
+		}
+		action := pc.action
+		if action == "" {
+			action = r.URL.Path
+		}
+		proof := captcha.Proof{
+			ID:     r.PostForm.Get(FieldNameID),
+			Answer: r.PostForm.Get(FieldNameAnswer),
+			Token:  r.PostForm.Get(FieldNameToken),
+		}
+		var res behavior.Result
+		scored := !g.cfg.noBehavior
+		if scored {
+			var elapsed time.Duration
+			if g.cfg.elapsed != nil {
+				elapsed = g.cfg.elapsed(r)
+			}
+			res = g.scorer.ScoreForm(r.PostForm, elapsed)
+			g.Observe(ctx, FromBehavior(behavior.Event{Type: behavior.EventVerdict, Time: g.now(), Key: key, Result: res}))
+			if res.Verdict >= g.cfg.deceiveAt {
+				g.recordSuspect(ctx, key, res)
+				err := g.svc.Fail(ctx, proof, action)
+				release()
+				g.deceive(w, r, key, res, err)
+				return
+			}
+		}
+		claims, err := g.svc.Check(ctx, proof, action)
+		if err != nil {
+			release()
+			g.Observe(ctx, Event{Source: SourceGate, Type: EventDenied, Reason: err.Error()})
+			g.failLater(w, r, func() { g.cfg.captchaErr(w, r, err) })
+			return
+		}
+		defer release()
+		ev := Event{Source: SourceGate, Type: EventAllowed, Kind: string(claims.Kind)}
+		if scored {
+			ev.Verdict, ev.Score = res.Verdict.String(), res.Score
+			ctx = behavior.NewContext(ctx, res)
+		}
+		g.Observe(ctx, ev)
+		h.ServeHTTP(w, r.WithContext(captcha.NewContext(ctx, claims)))
 	}))
 }
 
-func (g *Gate) keyOptions(policy string) []ratelimit.MiddlewareOption {
-	return []ratelimit.MiddlewareOption{
-		ratelimit.WithErrorHandler(g.cfg.onReject),
-		ratelimit.WithPolicyName(policy),
-		ratelimit.WithMiddlewareEventHook(g.rateLimitHook(policy)),
+// allowKey runs one per-key limit; it reports whether the request may go
+// on, and otherwise has answered it. A failing KeyLimiter refuses (fail
+// closed).
+func (g *Gate) allowKey(w http.ResponseWriter, r *http.Request, kl ratelimit.KeyLimiter, key, policy string) bool {
+	if kl == nil || key == "" {
+		return true
+	}
+	d, err := kl.AllowN(r.Context(), key, g.now(), 1)
+	if err != nil {
+		g.cfg.onReject(w, r, err)
+		return false
+	}
+	ratelimit.SetRateLimitHeaders(w.Header(), policy, d)
+	if d.Allowed {
+		return true
+	}
+	g.rateLimitHook(policy)(r.Context(), ratelimit.Event{Type: ratelimit.EventKeyLimited, Reason: ratelimit.ReasonLimited, Key: key, RetryAfter: d.RetryAfter})
+	g.cfg.onReject(w, r, &ratelimit.LimitedError{Key: key, Decision: d})
+	return false
+}
+
+func (g *Gate) recordSuspect(ctx context.Context, key string, res behavior.Result) {
+	if g.suspects == nil || key == "" {
+		return
+	}
+	reason := ""
+	if len(res.Reasons) > 0 {
+		reason = res.Reasons[0].Code
+	}
+	if err := g.suspects.Record(ctx, key, reason, g.now()); err != nil {
+		g.Observe(ctx, FromBehavior(behavior.Event{Type: behavior.EventError, Time: g.now(), Key: key, Err: err}))
 	}
 }
 
-func (g *Gate) guardOptions() []behavior.GuardOption {
-	decoy := g.cfg.decoy
-	if decoy == nil {
-		// Look like a wrong CAPTCHA answer: the bot learns nothing.
-		decoy = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			g.cfg.captchaErr(w, r, &captcha.WrongAnswerError{AttemptsLeft: 2})
-		})
+// deceive answers a deceived request after the failure delay: with the
+// WithDecoy handler, or as the CAPTCHA check would have answered the
+// failure err that spending its proof produced.
+func (g *Gate) deceive(w http.ResponseWriter, r *http.Request, key string, res behavior.Result, err error) {
+	respond := func() { g.cfg.captchaErr(w, r, err) }
+	if g.cfg.decoy != nil {
+		respond = func() { g.cfg.decoy.ServeHTTP(w, r) }
 	}
-	opts := []behavior.GuardOption{
-		behavior.WithDecoy(decoy),
-		behavior.WithSuspects(g.suspects),
-		behavior.WithDeceiveAt(g.cfg.deceiveAt),
-		behavior.WithKeyFunc(func(r *http.Request) string {
-			k, err := g.ip.Key(r)
-			if err != nil {
-				return ""
-			}
-			return k
-		}),
-		behavior.WithEventHook(func(ctx context.Context, e behavior.Event) { g.Observe(ctx, FromBehavior(e)) }),
+	ctx := r.Context()
+	d, ok := g.failLater(w, r, respond)
+	typ := behavior.EventDeceived
+	if !ok {
+		typ = behavior.EventCanceled
 	}
-	if g.cfg.delaySet {
-		opts = append(opts, behavior.WithDelay(g.cfg.minDelay, g.cfg.maxDelay))
+	g.Observe(ctx, FromBehavior(behavior.Event{Type: typ, Time: g.now(), Key: key, Result: res, Delay: d}))
+}
+
+// failLater calls respond after the failure delay, parked on a timer and
+// the request's context; it reports the delay and false when the client
+// went away first (nothing is written then).
+func (g *Gate) failLater(w http.ResponseWriter, r *http.Request, respond func()) (time.Duration, bool) {
+	d := g.cfg.minDelay
+	if span := g.cfg.maxDelay - g.cfg.minDelay; span > 0 {
+		d += rand.N(span)
 	}
-	if g.cfg.elapsed != nil {
-		opts = append(opts, behavior.WithElapsed(g.cfg.elapsed))
+	if d <= 0 || g.delayed.Add(1) > maxDelayed {
+		g.delayed.Add(-1)
+		respond()
+		return 0, true
 	}
-	return opts
+	defer g.delayed.Add(-1)
+	if g.cfg.decoy == nil {
+		// The default answers need nothing of the form: let it go.
+		r.Form, r.PostForm, r.MultipartForm = nil, nil, nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		respond()
+		return d, true
+	case <-r.Context().Done():
+		return d, false
+	}
 }
 
 // Lane returns middleware that admits requests through the lane of class
@@ -181,6 +288,14 @@ func (g *Gate) Handler() http.Handler {
 	return g.track(mux)
 }
 
+func (g *Gate) keyOptions(policy string) []ratelimit.MiddlewareOption {
+	return []ratelimit.MiddlewareOption{
+		ratelimit.WithErrorHandler(g.cfg.onReject),
+		ratelimit.WithPolicyName(policy),
+		ratelimit.WithMiddlewareEventHook(g.rateLimitHook(policy)),
+	}
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
@@ -190,14 +305,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// sanitizeAccount trims and lower-cases an account name and bounds its
-// length, for per-account limit keys.
-func sanitizeAccount(s string) string {
+// accountKey trims and lower-cases an account name and bounds its length,
+// for per-account limit keys. A post that names no account gets the key
+// of the empty name, shared by all such posts: leaving the field out (and
+// putting it in the URL query, for a handler reading r.FormValue) must not
+// escape the limit.
+func accountKey(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if len(s) > 128 {
 		s = s[:128]
 	}
-	return s
+	return "acct:" + s
 }
 
 func remoteHost(r *http.Request) string { return behavior.RemoteHost(r) }

@@ -3,6 +3,8 @@ package behavior
 import (
 	"errors"
 	"fmt"
+
+	"github.com/tollgate/tollgate/internal/intake"
 )
 
 // Sentinel errors. Decode errors are *DecodeError values that wrap one of
@@ -19,6 +21,11 @@ var (
 	// ErrMalformed: bad JSON, an unknown or missing member, a value out of
 	// range, or times out of order.
 	ErrMalformed = errors.New("behavior: malformed telemetry")
+	// ErrBadRequest: the request's URL query or form body cannot be
+	// parsed, is over MaxFormBytes, or is not a form. Guard answers it with
+	// 400 (413, 415) and never passes such a request on. It is the same
+	// error value as captcha.ErrBadRequest.
+	ErrBadRequest = intake.ErrBadRequest
 	// ErrInvalidKey: a Suspects key that is empty or too long.
 	ErrInvalidKey = errors.New("behavior: invalid suspect key")
 )

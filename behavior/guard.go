@@ -5,8 +5,9 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"strings"
 	"time"
+
+	"github.com/tollgate/tollgate/internal/intake"
 )
 
 // Clock is the time source of a Guard and of Deceive: Now stamps events and
@@ -57,7 +58,8 @@ const (
 	// EventCanceled: the request was canceled (client gone) during the
 	// decoy delay; no response was written.
 	EventCanceled = "behavior.deceive_canceled"
-	// EventError: the form could not be read, or Suspects.Record failed.
+	// EventError: the form could not be parsed (the request was refused),
+	// or Suspects.Record failed.
 	EventError = "behavior.error"
 )
 
@@ -227,6 +229,13 @@ func Deceive(opts ...GuardOption) http.Handler {
 
 type resultKey struct{}
 
+// NewContext returns a copy of ctx carrying the Result, for
+// ResultFromContext: Guard stores it so, and so does a host (or the root
+// tollgate package) that scores requests itself.
+func NewContext(ctx context.Context, r Result) context.Context {
+	return context.WithValue(ctx, resultKey{}, r)
+}
+
 // ResultFromContext returns the Result a Guard stored in the request
 // context, and whether there was one (only form posts are scored).
 func ResultFromContext(ctx context.Context) (Result, bool) {
@@ -237,9 +246,9 @@ func ResultFromContext(ctx context.Context) (Result, bool) {
 // Guard returns middleware that scores form posts with s and answers those
 // judged bots with a decoy, without calling the protected handler.
 //
-// For each POST, PUT or PATCH with a url-encoded or multipart body it calls
-// s.ScoreRequest (which parses the form: the handler finds it in
-// r.PostForm), reports EventVerdict, and then:
+// For each request but GET and HEAD it calls s.ScoreRequest (which parses
+// the form: the handler finds it in r.PostForm), reports EventVerdict, and
+// then:
 //   - at or above the deceive verdict (default VerdictBot, see
 //     WithDeceiveAt): records the key in Suspects (WithSuspects), waits a
 //     random delay (default 3–5 s) parked on a timer and the request
@@ -249,17 +258,19 @@ func ResultFromContext(ctx context.Context) (Result, bool) {
 //     ResultFromContext), so the handler can, say, ask a suspect for a
 //     CAPTCHA.
 //
-// Other requests go to next untouched. A form body that cannot be read is
-// reported as EventError and passed to next, which will see the same
-// error. Each deceived request holds its connection and a parked goroutine
-// for the delay: put an admission limit (package ratelimit) in front of the
-// Guard to bound how many wait at once. The middleware is safe for
-// concurrent use.
+// GET and HEAD go to next untouched. A request whose URL query or body
+// cannot be parsed, or whose body is not a form (see ScoreRequest), is
+// answered 400 (413 when over MaxFormBytes, 415 when not a form) with
+// EventError and never reaches next: client input that
+// cannot be parsed is no reason to skip the check. Each deceived request
+// holds its connection and a parked goroutine for the delay: put an
+// admission limit (package ratelimit) in front of the Guard to bound how
+// many wait at once. The middleware is safe for concurrent use.
 func Guard(s *Scorer, opts ...GuardOption) func(http.Handler) http.Handler {
 	c := newGuardConfig(opts)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !isFormPost(r) {
+			if !isChecked(r) {
 				next.ServeHTTP(w, r)
 				return
 			}
@@ -272,7 +283,8 @@ func Guard(s *Scorer, opts ...GuardOption) func(http.Handler) http.Handler {
 			res, err := s.ScoreRequest(r, elapsed)
 			if err != nil {
 				c.emit(ctx, Event{Type: EventError, Key: key, Err: err})
-				next.ServeHTTP(w, r)
+				status := intake.Status(err)
+				http.Error(w, http.StatusText(status), status)
 				return
 			}
 			c.emit(ctx, Event{Type: EventVerdict, Key: key, Result: res})
@@ -289,21 +301,13 @@ func Guard(s *Scorer, opts ...GuardOption) func(http.Handler) http.Handler {
 				c.deceive(w, r, key, res)
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, resultKey{}, res)))
+			next.ServeHTTP(w, r.WithContext(NewContext(ctx, res)))
 		})
 	}
 }
 
-func isFormPost(r *http.Request) bool {
-	switch r.Method {
-	case http.MethodPost, http.MethodPut, http.MethodPatch:
-	default:
-		return false
-	}
-	ct := r.Header.Get("Content-Type")
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	ct = strings.ToLower(strings.TrimSpace(ct))
-	return ct == "application/x-www-form-urlencoded" || ct == "multipart/form-data"
+// isChecked reports whether Guard scores a request: every method but GET
+// and HEAD, whatever its body (one that is not a form is refused).
+func isChecked(r *http.Request) bool {
+	return r.Method != http.MethodGet && r.Method != http.MethodHead
 }

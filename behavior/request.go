@@ -1,29 +1,28 @@
 package behavior
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"time"
 
-	"github.com/tollgate/tollgate/internal/form"
+	"github.com/tollgate/tollgate/internal/intake"
 )
 
-// maxFormMemory is what ReadRequest lets ParseMultipartForm keep in memory.
-const maxFormMemory = 1 << 20
+// MaxFormBytes is the body limit of ReadRequest, ScoreRequest and Guard.
+const MaxFormBytes = 1 << 20
 
-// ReadRequest parses the request's form body (url-encoded or multipart)
-// and decodes the telemetry posted in the field name (DefaultField when
-// name is ""). It returns ErrNoTelemetry when the field is absent or empty,
-// a *DecodeError when it does not decode, and a wrapped error when the form
-// itself cannot be read. The parsed form stays in r.PostForm for the
-// handler. Only the body is read: a telemetry in the URL query is ignored.
+// ReadRequest parses the request's form body (url-encoded or multipart,
+// at most MaxFormBytes) and decodes the telemetry posted in the field name
+// (DefaultField when name is ""). It returns ErrNoTelemetry when the field
+// is absent or empty, a *DecodeError when it does not decode, and an error
+// wrapping ErrBadRequest when the request's query or body cannot be parsed.
+// The parsed form stays in r.PostForm for the handler. Only the body is
+// read: a telemetry in the URL query is ignored.
 func ReadRequest(r *http.Request, name string, lim Limits) (*Telemetry, error) {
 	if name == "" {
 		name = DefaultField
 	}
-	if err := parseForm(r); err != nil {
+	if err := intake.ParseForm(nil, r, MaxFormBytes); err != nil {
 		return nil, err
 	}
 	v := r.PostForm.Get(name)
@@ -31,22 +30,6 @@ func ReadRequest(r *http.Request, name string, lim Limits) (*Telemetry, error) {
 		return nil, ErrNoTelemetry
 	}
 	return lim.Decode([]byte(v))
-}
-
-// parseForm parses r's form as r.ParseMultipartForm does, dropping
-// ErrNotMultipart. A url-encoded post (a login form) is parsed by
-// internal/form, to the same r.PostForm and r.Form in 40% of the
-// instructions (BenchmarkParse): most of the body is the telemetry,
-// percent-encoded.
-func parseForm(r *http.Request) error {
-	if form.Parse(r) {
-		return nil
-	}
-	err := r.ParseMultipartForm(maxFormMemory)
-	if err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		return fmt.Errorf("behavior: reading form: %w", err)
-	}
-	return nil
 }
 
 // FilledFrom returns, for every field named in t (which may be nil) and in
@@ -70,25 +53,32 @@ func FilledFrom(form url.Values, t *Telemetry, names ...string) map[string]int {
 	return m
 }
 
-// ScoreRequest reads the telemetry from the request's form (the field set
-// with WithField), and scores it against the posted values of the fields it
-// names and of WithExpectedFields, with elapsed as the server's own time
-// from serving the form (0 if unknown). A missing telemetry scores as
-// ReasonNoTelemetry and one that does not decode as ReasonMalformed; the
-// error is non-nil only when the form body itself cannot be read, and then
-// the Result is the zero Result. The telemetry is decoded into memory the
-// Scorer recycles between requests (see Limits.DecodeTo), so a busy server
-// does not allocate a new one per post.
+// ScoreRequest parses the request's form (at most MaxFormBytes; the
+// handler finds it in r.PostForm) and scores it with ScoreForm. The error
+// is non-nil, wrapping ErrBadRequest, only when the query or body cannot
+// be parsed; the Result is then the zero Result and the request must be
+// refused, never passed on unscored.
 func (s *Scorer) ScoreRequest(r *http.Request, elapsed time.Duration) (Result, error) {
-	if err := parseForm(r); err != nil {
+	if err := intake.ParseForm(nil, r, MaxFormBytes); err != nil {
 		return Result{}, err
 	}
-	v := r.PostForm.Get(s.cfg.field)
+	return s.ScoreForm(r.PostForm, elapsed), nil
+}
+
+// ScoreForm scores the telemetry posted in form (the field set with
+// WithField) against the posted values of the fields it names and of
+// WithExpectedFields, with elapsed as the server's own time from serving
+// the form (0 if unknown). A missing telemetry scores as ReasonNoTelemetry
+// and one that does not decode as ReasonMalformed. The telemetry is
+// decoded into memory the Scorer recycles between requests (see
+// Limits.DecodeTo), so a busy server does not allocate a new one per post.
+func (s *Scorer) ScoreForm(form url.Values, elapsed time.Duration) Result {
+	v := form.Get(s.cfg.field)
 	if v == "" {
-		return s.Score(nil, Submission{Filled: FilledFrom(r.PostForm, nil, s.cfg.formFields...), Elapsed: elapsed}), nil
+		return s.Score(nil, Submission{Filled: FilledFrom(form, nil, s.cfg.formFields...), Elapsed: elapsed})
 	}
 	if err := s.cfg.limits.withDefaults().checkSize(len(v)); err != nil {
-		return s.scoreMalformed(err), nil // before copying it
+		return s.scoreMalformed(err) // before copying it
 	}
 	// The telemetry and the copy of the posted text are recycled: nothing
 	// of them outlives this call (the Result holds its own strings).
@@ -99,9 +89,9 @@ func (s *Scorer) ScoreRequest(r *http.Request, elapsed time.Duration) (Result, e
 	defer s.decodeBufs.Put(buf)
 	buf.doc = append(buf.doc[:0], v...)
 	if err := s.cfg.limits.DecodeTo(&buf.t, buf.doc); err != nil {
-		return s.scoreMalformed(err), nil
+		return s.scoreMalformed(err)
 	}
-	return s.Score(&buf.t, Submission{Filled: FilledFrom(r.PostForm, &buf.t, s.cfg.formFields...), Elapsed: elapsed}), nil
+	return s.Score(&buf.t, Submission{Filled: FilledFrom(form, &buf.t, s.cfg.formFields...), Elapsed: elapsed})
 }
 
 // decodeBuf is the memory ScoreRequest reuses between requests.

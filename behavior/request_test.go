@@ -80,11 +80,13 @@ func TestReadRequest(t *testing.T) {
 			}
 		})
 	}
-	// A broken body is reported as a wrapped error, not as telemetry trouble.
-	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("x"))
-	r.Header.Set("Content-Type", "multipart/form-data; boundary=zz")
-	if _, err := behavior.ReadRequest(r, "", behavior.Limits{}); err == nil || errors.Is(err, behavior.ErrNoTelemetry) || !strings.HasPrefix(err.Error(), "behavior: reading form") {
-		t.Errorf("ReadRequest(broken multipart) = %v, want a form-reading error", err)
+	// A broken body or query is a bad request, not telemetry trouble.
+	for _, target := range []string{"/", "/?%zz"} {
+		r := httptest.NewRequest(http.MethodPost, target, strings.NewReader("x"))
+		r.Header.Set("Content-Type", "multipart/form-data; boundary=zz")
+		if _, err := behavior.ReadRequest(r, "", behavior.Limits{}); !errors.Is(err, behavior.ErrBadRequest) {
+			t.Errorf("ReadRequest(POST %s, broken multipart) = %v, want ErrBadRequest", target, err)
+		}
 	}
 }
 

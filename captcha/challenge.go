@@ -10,6 +10,11 @@ import (
 // normalised answer. Stores keep digests, never answers.
 type Digest [32]byte
 
+// poisoned is the only answer digest a poisoned challenge keeps (see
+// Store.Poison): all zero, which no HMAC output is but with probability
+// 2^-256.
+var poisoned Digest
+
 // Challenge is the server-side record of one challenge. It holds no answer
 // in clear: only digests. A Store keeps it; callers get copies.
 type Challenge struct {

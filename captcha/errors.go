@@ -3,10 +3,12 @@ package captcha
 import (
 	"errors"
 	"fmt"
+
+	"github.com/tollgate/tollgate/internal/intake"
 )
 
 // Sentinel errors a caller can tell apart with errors.Is. Their messages
-// start with "captcha:".
+// start with "captcha:", except ErrBadRequest's.
 var (
 	// ErrNotFound: no live challenge has the id (never issued, already
 	// solved, deleted after too many attempts, or evicted).
@@ -31,8 +33,9 @@ var (
 	ErrStore = errors.New("captcha: store failure")
 	// ErrInvalidID: the id is not one that this package could have issued.
 	ErrInvalidID = errors.New("captcha: invalid challenge id")
-	// ErrInvalidToken: a verification token is malformed, forged, for
-	// another screen, or already used.
+	// ErrInvalidToken: a verification token is malformed, not in its
+	// canonical encoding, forged, for another action or challenge, or not
+	// live (already used, or lost by the store).
 	ErrInvalidToken = errors.New("captcha: invalid token")
 	// ErrTokenExpired: a verification token's time ran out.
 	ErrTokenExpired = errors.New("captcha: token expired")
@@ -40,7 +43,27 @@ var (
 	ErrUnknownKind = errors.New("captcha: unknown challenge kind")
 	// ErrExists: Store.Put was given an id that is already stored.
 	ErrExists = errors.New("captcha: challenge id already exists")
+	// ErrBadRequest: a request could not be read: a malformed or oversized
+	// body or query, a body of the wrong media type, or a field out of
+	// bounds (such as an action name). It is the error of the root
+	// package's form reader too, so one errors.Is covers both; its message
+	// starts with "tollgate:". ErrorResponse answers it with 400, 413 or
+	// 415.
+	ErrBadRequest = intake.ErrBadRequest
 )
+
+// badRequest returns an error of the JSON API that matches ErrBadRequest
+// and carries the HTTP status (400 or 413) for ErrorResponse.
+func badRequest(status int, format string, args ...any) error {
+	return &requestError{&intake.Error{Status: status, Msg: fmt.Sprintf(format, args...)}}
+}
+
+// requestError is a bad request of this package: its message starts with
+// "captcha:", and it unwraps to the intake error that gives the status.
+type requestError struct{ cause *intake.Error }
+
+func (e *requestError) Error() string { return "captcha: bad request: " + e.cause.Msg }
+func (e *requestError) Unwrap() error { return e.cause }
 
 // WrongAnswerError reports a wrong answer and the attempts that remain. It
 // matches ErrWrongAnswer with errors.Is, and ErrDecoyAnswer too when Decoy

@@ -2,6 +2,7 @@ package captcha_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -27,21 +28,62 @@ func FuzzDecodeJSON(f *testing.F) {
 	})
 }
 
+// FuzzVerifyToken presents arbitrary strings, and strings spliced into a
+// live token, as tokens. Only a token this process issued and still holds
+// may pass, only for its action, and only once. The property does not
+// depend on which process issued the seeds: the fuzzing workers share the
+// secret but not the store, so a seed token from another process is
+// authentic there and refused all the same.
 func FuzzVerifyToken(f *testing.F) {
 	h := newHarness(f)
 	ctx := context.Background()
-	iss, _ := h.svc.Create(ctx, "", "en")
-	a, _ := h.answer(f, iss.ID)
-	res, _ := h.svc.Verify(ctx, iss.ID, a)
-	tok := mustToken(f, h.svc, res)
-	f.Add(tok)
-	f.Add("")
-	f.Add(strings.Repeat("A", 107))
-	f.Add(tok[:40])
-	f.Fuzz(func(t *testing.T, s string) {
-		claims, err := h.svc.VerifyToken(ctx, s)
-		if err == nil && s != tok {
-			t.Fatalf("VerifyToken(%q) accepted a token the service never issued: %+v", tok, claims)
+	solved := h.solve(f)
+	issue := func(t testing.TB, action string) string {
+		t.Helper()
+		return mustToken(t, h.svc, solved, action)
+	}
+	// The seed token is live in this process until some input presents it.
+	seed, seedLive := issue(f, "/seed"), true
+	f.Add(seed, "/seed", uint8(255), uint8(255))
+	f.Add(seed, "/login", uint8(255), uint8(255))
+	f.Add("", "/login", uint8(10), uint8(10))    // the live token itself
+	f.Add("", "/logout", uint8(10), uint8(10))   // the live token, another action
+	f.Add("B", "/login", uint8(135), uint8(136)) // its last character replaced
+	f.Add("\n", "/login", uint8(60), uint8(60))  // a line break inserted
+	f.Add("A", "/login", uint8(0), uint8(1))     // its version changed
+	f.Add("", "", uint8(255), uint8(0))          // the empty string
+	f.Add(strings.Repeat("A", 136), "", uint8(255), uint8(0))
+	f.Fuzz(func(t *testing.T, s, action string, i, j uint8) {
+		// A live token each time, spent at the end: at most two are live,
+		// so nothing else may pass.
+		live := issue(t, "/login")
+		defer h.svc.VerifyToken(ctx, live, "/login")
+		cand := s
+		if int(i) <= int(j) && int(j) <= len(live) {
+			cand = live[:i] + s + live[j:]
+		}
+		claims, err := h.svc.VerifyToken(ctx, cand, action)
+		if err != nil {
+			if !errors.Is(err, captcha.ErrInvalidToken) && !errors.Is(err, captcha.ErrTokenExpired) {
+				t.Fatalf("VerifyToken(%q, %q) = %v, want ErrInvalidToken or ErrTokenExpired", cand, action, err)
+			}
+			if cand == seed {
+				seedLive = false // authentic and unexpired: spent by this presentation
+			}
+			return
+		}
+		switch {
+		case cand == live && action == "/login":
+		case cand == seed && action == "/seed" && seedLive:
+			seedLive = false
+		default:
+			t.Fatalf("VerifyToken(%q, %q) accepted a token that is not live for that action: %+v", cand, action, claims)
+		}
+		if claims.Action != action || claims.Challenge != solved.ID || claims.Screen != solved.Screen {
+			t.Fatalf("VerifyToken(%q, %q) = %+v, want the claims of challenge %s for %q", cand, action, claims, solved.ID, action)
+		}
+		if _, err := h.svc.VerifyToken(ctx, cand, action); !errors.Is(err, captcha.ErrInvalidToken) {
+			t.Fatalf("VerifyToken(%q, %q) a second time = %v, want ErrInvalidToken", cand, action, err)
 		}
 	})
 }

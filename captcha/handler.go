@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/tollgate/tollgate/internal/intake"
 )
 
 // Handler returns the HTTP API of the Service, rooted at its path prefix
@@ -16,19 +17,24 @@ import (
 //
 //	POST {prefix}/challenge              create: body {"kind":"image","lang":"ko"} (both optional)
 //	POST {prefix}/challenge/{id}/refresh new challenge on the same screen: body as for create
-//	POST {prefix}/challenge/{id}/verify  body {"answer":"..."}; success returns a token
+//	POST {prefix}/challenge/{id}/verify  body {"answer":"...","action":"/login"}; success returns a token
 //	GET  {prefix}/media/{id}             the image or audio; ?scale=2 for high-DPI images
 //	GET  {prefix}/static/widget.js       the browser widget (and widget.css)
 //
 // Request bodies are JSON objects, decoded strictly (unknown fields and
 // trailing data are errors) and limited in size (WithMaxBodyBytes). A
-// missing "lang" is taken from Accept-Language. Every response carries
-// Cache-Control: no-store. Errors are JSON {"ok":false,"error":"captcha:
-// ...","code":"...","newChallenge":bool} with these codes and statuses:
+// missing "lang" is taken from Accept-Language. The token of a verify is
+// bound to its "action" (see Service.Token; optional, "" by default): the
+// protected form that will receive it, which checks it for its own action
+// (see Require). Every response carries Cache-Control: no-store. Errors are
+// JSON {"ok":false,"error":"captcha: ...","code":"...","newChallenge":bool}
+// with these codes and statuses:
 //
-//	bad_request 400, invalid_id 400, unknown_kind 400, not_found 404,
-//	expired 410, wrong_answer 403, decoy_answer 403, too_many_attempts 403,
-//	refresh_limit 403, store 503, internal 500.
+//	bad_request 400 (413 for a body over the limit), invalid_id 400,
+//	unknown_kind 400, not_found 404, expired 410, wrong_answer 403,
+//	too_many_attempts 403, refresh_limit 403, store 503, internal 500.
+//
+// A decoy answer gets exactly the answer of a wrong one.
 //
 // Mount it with mux.Handle(prefix+"/", svc.Handler()).
 func (s *Service) Handler() http.Handler {
@@ -61,6 +67,7 @@ type createRequest struct {
 // verifyRequest is the body of verify.
 type verifyRequest struct {
 	Answer string `json:"answer"`
+	Action string `json:"action"`
 }
 
 // VerifyJSON is the JSON answer to a successful verify.
@@ -82,19 +89,17 @@ type ErrorJSON struct {
 	Restart      bool `json:"restart,omitempty"`
 }
 
-// errBadRequest marks a malformed request body.
-var errBadRequest = errors.New("captcha: bad request")
-
 // DecodeJSON decodes exactly one JSON object from r into v: unknown fields,
-// trailing data and bodies over limit bytes are errors. An empty body leaves
-// v unchanged. It is exported for fuzzing and for hosts that wrap the API.
+// trailing data and bodies over limit bytes are errors matching
+// ErrBadRequest. An empty body leaves v unchanged. It is exported for
+// fuzzing and for hosts that wrap the API.
 func DecodeJSON(r io.Reader, limit int64, v any) error {
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
-		return fmt.Errorf("%w: %v", errBadRequest, err)
+		return badRequest(http.StatusBadRequest, "the body could not be read")
 	}
 	if int64(len(data)) > limit {
-		return fmt.Errorf("%w: body larger than %d bytes", errBadRequest, limit)
+		return badRequest(http.StatusRequestEntityTooLarge, "body larger than %d bytes", limit)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil
@@ -102,13 +107,13 @@ func DecodeJSON(r io.Reader, limit int64, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%w: %v", errBadRequest, err)
+		return badRequest(http.StatusBadRequest, "%v", err)
 	}
 	if dec.More() {
-		return fmt.Errorf("%w: trailing data after the JSON object", errBadRequest)
+		return badRequest(http.StatusBadRequest, "trailing data after the JSON object")
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("%w: trailing data after the JSON object", errBadRequest)
+		return badRequest(http.StatusBadRequest, "trailing data after the JSON object")
 	}
 	return nil
 }
@@ -119,7 +124,7 @@ func (s *Service) readCreate(r *http.Request) (createRequest, error) {
 		return req, err
 	}
 	if len(req.Kind) > 32 || len(req.Lang) > 35 {
-		return req, fmt.Errorf("%w: kind or lang too long", errBadRequest)
+		return req, badRequest(http.StatusBadRequest, "kind or lang too long")
 	}
 	if req.Lang == "" {
 		req.Lang = AcceptLanguage(r.Header.Get("Accept-Language"))
@@ -170,12 +175,17 @@ func (s *Service) serveVerify(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	// Before Verify: a request refused for its action spends nothing.
+	if !validAction(req.Action) {
+		writeError(w, badRequest(http.StatusBadRequest, "the action must be at most %d bytes of A-Z a-z 0-9 _ . / : -", maxActionLen))
+		return
+	}
 	res, err := s.Verify(r.Context(), r.PathValue("id"), req.Answer)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	tok, err := s.Token(res)
+	tok, err := s.Token(r.Context(), res, req.Action)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -188,7 +198,7 @@ func (s *Service) serveMedia(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("scale"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || (n != 1 && n != 2) {
-			writeError(w, fmt.Errorf("%w: scale must be 1 or 2", errBadRequest))
+			writeError(w, badRequest(http.StatusBadRequest, "scale must be 1 or 2"))
 			return
 		}
 		scale = n
@@ -210,20 +220,23 @@ func (s *Service) serveMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 // ErrorResponse maps an error of this package to its HTTP status and JSON
-// body, as Handler and the default error handler of Require answer it.
+// body, as Handler and the default error handler of Require answer it. A
+// decoy answer gets exactly the response of a wrong answer, so that
+// software learns nothing from it; only events tell them apart.
 func ErrorResponse(err error) (int, ErrorJSON) {
 	e := ErrorJSON{Error: err.Error()}
 	var wrong *WrongAnswerError
 	switch {
 	case errors.As(err, &wrong):
-		e.Code, e.AttemptsLeft = "wrong_answer", wrong.AttemptsLeft
-		if wrong.Decoy {
-			e.Code = "decoy_answer"
-		}
+		plain := WrongAnswerError{AttemptsLeft: wrong.AttemptsLeft}
+		e.Code, e.Error, e.AttemptsLeft = "wrong_answer", plain.Error(), wrong.AttemptsLeft
 		return http.StatusForbidden, e
-	case errors.Is(err, errBadRequest):
+	case errors.Is(err, ErrWrongAnswer), errors.Is(err, ErrDecoyAnswer):
+		e.Code, e.Error = "wrong_answer", ErrWrongAnswer.Error()
+		return http.StatusForbidden, e
+	case errors.Is(err, ErrBadRequest):
 		e.Code = "bad_request"
-		return http.StatusBadRequest, e
+		return intake.Status(err), e
 	case errors.Is(err, ErrInvalidID):
 		e.Code, e.NewChallenge = "invalid_id", true
 		return http.StatusBadRequest, e

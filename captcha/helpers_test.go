@@ -115,11 +115,27 @@ func (h *harness) puzzle(t testing.TB, id string) *captcha.Puzzle {
 	return p
 }
 
-func mustToken(t testing.TB, svc *captcha.Service, res captcha.Result) string {
+func mustToken(t testing.TB, svc *captcha.Service, res captcha.Result, action string) string {
 	t.Helper()
-	tok, err := svc.Token(res)
+	tok, err := svc.Token(context.Background(), res, action)
 	if err != nil {
-		t.Fatalf("Token(%+v) = %v", res, err)
+		t.Fatalf("Token(%+v, %q) = %v", res, action, err)
 	}
 	return tok
+}
+
+// solve creates a challenge and answers it correctly.
+func (h *harness) solve(t testing.TB) captcha.Result {
+	t.Helper()
+	ctx := context.Background()
+	iss, err := h.svc.Create(ctx, "", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := h.answer(t, iss.ID)
+	res, err := h.svc.Verify(ctx, iss.ID, a)
+	if err != nil {
+		t.Fatalf("Verify(%s, right answer) = %v", iss.ID, err)
+	}
+	return res
 }

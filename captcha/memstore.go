@@ -2,15 +2,10 @@ package captcha
 
 import (
 	"context"
-	"errors"
 	"hash/maphash"
 	"sync"
 	"time"
 )
-
-// ErrStoreFull is returned by MemoryStore.Spend when it holds as many
-// unexpired spent tokens as it may: refusing keeps tokens single-use.
-var ErrStoreFull = errors.New("captcha: memory store full")
 
 // memoryShards spreads keys over independent locks.
 const memoryShards = 16
@@ -18,9 +13,11 @@ const memoryShards = 16
 // MemoryStore is the default in-process Store. It is bounded: it keeps at
 // most a fixed number of live challenges (default 100,000); when a new one
 // would exceed that, it first drops expired challenges and then evicts the
-// challenge closest to expiry (with equal lifetimes, the oldest). Spent
-// tokens are bounded the same way, except that an unexpired spent token is
-// never evicted (Spend fails with ErrStoreFull instead).
+// challenge closest to expiry (with equal lifetimes, the oldest). Live
+// tokens are bounded the same way (default 100,000, about 130 bytes each):
+// at the cap PutToken evicts the token closest to expiry. Eviction, like a
+// restart, fails safe: an evicted challenge is not found and an evicted
+// token is not live, so the person solves again; nothing is ever replayed.
 //
 // A MemoryStore is safe for concurrent use. Its zero value is not usable;
 // create one with NewMemoryStore.
@@ -34,9 +31,9 @@ type memoryShard struct {
 	challenges map[string]*memoryEntry
 	byExpiry   expiryHeap
 	max        int
-	spent      map[string]*memoryEntry
-	spentHeap  expiryHeap
-	maxSpent   int
+	tokens     map[string]*memoryEntry
+	tokenHeap  expiryHeap
+	maxTokens  int
 	seq        uint64 // insertion counter: breaks ties between equal expiry times
 }
 
@@ -47,7 +44,7 @@ func (sh *memoryShard) nextSeq() uint64 {
 
 type memoryEntry struct {
 	key     string
-	c       *Challenge // nil for spent tokens
+	c       *Challenge // nil for tokens
 	expires time.Time
 	seq     uint64
 	index   int
@@ -65,9 +62,10 @@ type memoryConfig struct {
 // (default 100,000; values below 16 count as 16).
 func WithMaxChallenges(n int) MemoryOption { return func(c *memoryConfig) { c.maxChallenges = n } }
 
-// WithMaxSpentTokens bounds the unexpired spent tokens a MemoryStore keeps
-// (default 100,000; values below 16 count as 16).
-func WithMaxSpentTokens(n int) MemoryOption { return func(c *memoryConfig) { c.maxTokens = n } }
+// WithMaxTokens bounds the live verification tokens a MemoryStore keeps
+// (default 100,000; values below 16 count as 16). A token evicted at the cap
+// is refused like a spent one.
+func WithMaxTokens(n int) MemoryOption { return func(c *memoryConfig) { c.maxTokens = n } }
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
@@ -87,10 +85,10 @@ func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
 	for i := range s.shards {
 		sh := &s.shards[i]
 		sh.challenges = make(map[string]*memoryEntry)
-		sh.spent = make(map[string]*memoryEntry)
+		sh.tokens = make(map[string]*memoryEntry)
 		// Floor division keeps the total at or under the configured cap.
 		sh.max = cfg.maxChallenges / memoryShards
-		sh.maxSpent = cfg.maxTokens / memoryShards
+		sh.maxTokens = cfg.maxTokens / memoryShards
 	}
 	return s
 }
@@ -202,6 +200,27 @@ func (s *MemoryStore) Attempt(ctx context.Context, id string, d Digest, now time
 	return res, nil
 }
 
+// Poison implements Store.
+func (s *MemoryStore) Poison(ctx context.Context, id string, now time.Time) (AttemptResult, error) {
+	sh := s.shard(id)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e, err := sh.live(id, now)
+	if err != nil {
+		return AttemptResult{}, err
+	}
+	c := e.c
+	c.Answers, c.Decoys = []Digest{poisoned}, nil
+	c.Attempts++
+	res := AttemptResult{Match: MatchNone, Kind: c.Kind, Lang: c.Lang, Screen: c.Screen, AttemptsLeft: c.MaxAttempts - c.Attempts}
+	if res.AttemptsLeft <= 0 {
+		res.AttemptsLeft = 0
+		sh.remove(e)
+		return res, ErrTooManyAttempts
+	}
+	return res, nil
+}
+
 // Refresh implements Store.
 func (s *MemoryStore) Refresh(ctx context.Context, oldID string, next *Challenge, maxRefreshes int, now time.Time) error {
 	// Lock both shards in a fixed order so concurrent refreshes cannot
@@ -241,26 +260,43 @@ func (s *MemoryStore) Refresh(ctx context.Context, oldID string, next *Challenge
 	return nil
 }
 
-// Spend implements Store.
-func (s *MemoryStore) Spend(ctx context.Context, nonce string, expires, now time.Time) (bool, error) {
+// PutToken implements Store. At the cap it evicts the stored token closest
+// to expiry, expired ones first.
+func (s *MemoryStore) PutToken(ctx context.Context, nonce string, expires time.Time) error {
 	sh := s.shard(nonce)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	for len(sh.spentHeap) > 0 && !sh.spentHeap[0].expires.After(now) {
-		e := sh.spentHeap[0]
-		delete(sh.spent, e.key)
-		sh.spentHeap.remove(e.index)
+	if e, ok := sh.tokens[nonce]; ok {
+		sh.removeToken(e)
 	}
-	if _, ok := sh.spent[nonce]; ok {
-		return false, nil
-	}
-	if len(sh.spent) >= sh.maxSpent {
-		return false, ErrStoreFull
+	for len(sh.tokens) >= sh.maxTokens && len(sh.tokenHeap) > 0 {
+		sh.removeToken(sh.tokenHeap[0])
 	}
 	e := &memoryEntry{key: nonce, expires: expires, seq: sh.nextSeq()}
-	sh.spent[nonce] = e
-	sh.spentHeap.push(e)
-	return true, nil
+	sh.tokens[nonce] = e
+	sh.tokenHeap.push(e)
+	return nil
+}
+
+// TakeToken implements Store.
+func (s *MemoryStore) TakeToken(ctx context.Context, nonce string, now time.Time) (bool, error) {
+	sh := s.shard(nonce)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	e, ok := sh.tokens[nonce]
+	if ok {
+		sh.removeToken(e)
+	}
+	// Drop the expired tokens at the front while the shard is locked anyway.
+	for len(sh.tokenHeap) > 0 && !sh.tokenHeap[0].expires.After(now) {
+		sh.removeToken(sh.tokenHeap[0])
+	}
+	return ok && now.Before(e.expires), nil
+}
+
+func (sh *memoryShard) removeToken(e *memoryEntry) {
+	delete(sh.tokens, e.key)
+	sh.tokenHeap.remove(e.index)
 }
 
 // expiryHeap is a binary min-heap of entries ordered by expiry, then by

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
+	"fmt"
 	"testing"
 	"time"
 
@@ -57,22 +58,41 @@ func TestMemoryStoreFlood(t *testing.T) {
 	}
 }
 
-func TestSpentTokensBounded(t *testing.T) {
-	s := captcha.NewMemoryStore(captcha.WithMaxSpentTokens(16))
+// TestMemoryStoreTokensBounded puts 100,000 tokens into a store for 1,000:
+// PutToken never fails, the newest are kept, and the evicted ones are not
+// live.
+func TestMemoryStoreTokensBounded(t *testing.T) {
+	const limit, n = 1_000, 100_000
+	s := captcha.NewMemoryStore(captcha.WithMaxTokens(limit))
 	ctx := context.Background()
-	now := time.Now()
-	full := 0
-	for i := 0; i < 1000; i++ {
-		_, err := s.Spend(ctx, string(rune('a'+i%26))+time.Duration(i).String(), now.Add(time.Minute), now)
-		if err != nil {
-			full++
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	nonce := func(i int) string { return fmt.Sprintf("nonce-%d", i) }
+	for i := 0; i < n; i++ {
+		if err := s.PutToken(ctx, nonce(i), now.Add(time.Minute+time.Duration(i)*time.Microsecond)); err != nil {
+			t.Fatalf("PutToken #%d = %v, want nil", i, err)
 		}
 	}
-	if full == 0 {
-		t.Fatal("1000 unexpired spent tokens in a store for 16: no ErrStoreFull, want refusals")
+	live := 0
+	for i := 0; i < n; i++ {
+		ok, err := s.TakeToken(ctx, nonce(i), now)
+		if err != nil {
+			t.Fatalf("TakeToken #%d = %v", i, err)
+		}
+		if ok {
+			live++
+			if i < n-2*limit {
+				t.Fatalf("TakeToken(#%d of %d) = true; want it evicted: %d newer tokens expire later", i, n, n-1-i)
+			}
+		}
 	}
-	// After they expire there is room again.
-	if ok, err := s.Spend(ctx, "new", now.Add(3*time.Minute), now.Add(2*time.Minute)); err != nil || !ok {
-		t.Fatalf("Spend after expiry = %v, %v; want true, nil", ok, err)
+	if live > limit || live < limit*3/4 {
+		t.Fatalf("%d tokens put into a store for %d: %d live, want at most %d and near it", n, limit, live, limit)
+	}
+	// Expired tokens are not live, and make room.
+	if err := s.PutToken(ctx, "late", now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.TakeToken(ctx, "late", now.Add(time.Hour)); ok || err != nil {
+		t.Fatalf("TakeToken(at expiry) = %v, %v; want false, nil", ok, err)
 	}
 }

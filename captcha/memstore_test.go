@@ -8,5 +8,6 @@ import (
 )
 
 func TestMemoryStoreSuite(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) captcha.Store { return captcha.NewMemoryStore() }, storetest.Options{})
+	storetest.Run(t, func(t *testing.T) captcha.Store { return captcha.NewMemoryStore(captcha.WithMaxTokens(64)) },
+		storetest.Options{MaxTokens: 64})
 }

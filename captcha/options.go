@@ -26,7 +26,7 @@ type config struct {
 	onEvent      func(context.Context, Event)
 	pool         *PoolConfig
 	vetter       Vetter
-	mediaCache   int
+	mediaCache   int64 // bytes
 	maxBody      int64
 }
 
@@ -106,10 +106,14 @@ func WithPool(pc PoolConfig) Option { return func(c *config) { p := pc; c.pool =
 // where it runs in the background.
 func WithVetter(v Vetter) Option { return func(c *config) { c.vetter = v } }
 
-// WithMediaCache sets how many rendered media the Service keeps in memory
-// for fast serving (default 1024). A miss renders the media again from the
-// challenge's seed, which gives the same bytes.
-func WithMediaCache(n int) Option { return func(c *config) { c.mediaCache = n } }
+// WithMediaCacheBytes bounds the memory of the rendered media the Service
+// keeps for fast serving, counting each clip or image with its key and
+// bookkeeping (default 32 MiB; 0 or less means the default). The least
+// recently used media goes first; media larger than the whole bound is not
+// cached; a challenge's media goes when it is solved, used up, refreshed or
+// expired. A miss renders the media again from the challenge's seed, which
+// gives the same bytes: the bound trades CPU for memory, never correctness.
+func WithMediaCacheBytes(n int64) Option { return func(c *config) { c.mediaCache = n } }
 
 // WithMaxBodyBytes limits request bodies read by Handler and Require
 // (default 64 KiB).

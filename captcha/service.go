@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -42,7 +43,9 @@ type Issued struct {
 // Result is what a successful Verify returns. Pass it to Service.Token for
 // a verification token that a later request can present.
 type Result struct {
-	// Screen, Kind and Lang describe the solved challenge.
+	// ID is the id of the solved challenge; Screen, Kind and Lang describe
+	// it.
+	ID     string
 	Screen string
 	Kind   Kind
 	Lang   string
@@ -92,7 +95,7 @@ func New(opts ...Option) (*Service, error) {
 		cfg.pathPrefix = "/tollgate"
 	}
 	if cfg.mediaCache <= 0 {
-		cfg.mediaCache = 1024
+		cfg.mediaCache = defaultMediaCacheBytes
 	}
 	if cfg.maxBody <= 0 {
 		cfg.maxBody = 64 << 10
@@ -262,7 +265,7 @@ func (s *Service) Create(ctx context.Context, kind Kind, lang string) (*Issued, 
 	if err := s.cfg.store.Put(ctx, c); err != nil {
 		return nil, wrapStore(err)
 	}
-	s.media.put(mediaKey{c.ID, 1}, p.puzzle.Media, p.puzzle.MediaType)
+	s.media.put(mediaKey{c.ID, 1}, p.puzzle.Media, p.puzzle.MediaType, c.Expires, now)
 	s.emit(ctx, Event{Type: "challenge.issued", Time: now, ChallengeID: c.ID, Screen: c.Screen, Kind: c.Kind, Lang: c.Lang})
 	return s.issued(c, p), nil
 }
@@ -286,9 +289,13 @@ func (s *Service) Refresh(ctx context.Context, oldID string, kind Kind, lang str
 			// The rendered puzzle is wasted; hand it back to the pool.
 			s.returnPooled(p)
 		}
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrExpired) {
+			s.media.drop(oldID)
+		}
 		return nil, wrapStore(err)
 	}
-	s.media.put(mediaKey{c.ID, 1}, p.puzzle.Media, p.puzzle.MediaType)
+	s.media.drop(oldID)
+	s.media.put(mediaKey{c.ID, 1}, p.puzzle.Media, p.puzzle.MediaType, c.Expires, now)
 	s.emit(ctx, Event{Type: "challenge.refreshed", Time: now, ChallengeID: c.ID, Screen: c.Screen, Kind: c.Kind, Lang: c.Lang})
 	return s.issued(c, p), nil
 }
@@ -302,13 +309,28 @@ func (s *Service) Verify(ctx context.Context, id, answer string) (Result, error)
 	if !ValidID(id) {
 		return Result{}, ErrInvalidID
 	}
+	return s.attempt(ctx, id, s.answers.Digest(answer), false)
+}
+
+// attempt judges the answer digest d for challenge id, a valid id. Events
+// of a deceived attempt (see Fail) say so.
+func (s *Service) attempt(ctx context.Context, id string, d Digest, deceived bool) (Result, error) {
 	now := s.cfg.clock.Now()
-	res, err := s.cfg.store.Attempt(ctx, id, s.answers.Digest(answer), now)
+	var res AttemptResult
+	var err error
+	if deceived {
+		res, err = s.cfg.store.Poison(ctx, id, now)
+	} else {
+		res, err = s.cfg.store.Attempt(ctx, id, d, now)
+	}
 	if err != nil {
+		if errors.Is(err, ErrTooManyAttempts) || errors.Is(err, ErrExpired) || errors.Is(err, ErrNotFound) {
+			s.media.drop(id) // the challenge is gone
+		}
 		err = wrapStore(err)
 		if s.cfg.onEvent != nil {
 			s.emit(ctx, Event{Type: "challenge.failed", Time: now, ChallengeID: id, Screen: res.Screen, Kind: res.Kind,
-				Lang: res.Lang, Reason: err.Error(), Decoy: res.Match == MatchDecoy})
+				Lang: res.Lang, Reason: failReason(err, deceived), Decoy: res.Match == MatchDecoy})
 		}
 		return Result{}, err
 	}
@@ -316,16 +338,23 @@ func (s *Service) Verify(ctx context.Context, id, answer string) (Result, error)
 		werr := &WrongAnswerError{AttemptsLeft: res.AttemptsLeft, Decoy: res.Match == MatchDecoy}
 		if s.cfg.onEvent != nil {
 			s.emit(ctx, Event{Type: "challenge.failed", Time: now, ChallengeID: id, Screen: res.Screen, Kind: res.Kind,
-				Lang: res.Lang, AttemptsLeft: res.AttemptsLeft, Reason: werr.Error(), Decoy: werr.Decoy})
+				Lang: res.Lang, AttemptsLeft: res.AttemptsLeft, Reason: failReason(werr, deceived), Decoy: werr.Decoy})
 		}
 		return Result{}, werr
 	}
-	// The cached media of a solved challenge is left for the ring to
-	// evict: Media looks the challenge up first, so it is never served again.
+	s.media.drop(id)
 	if s.cfg.onEvent != nil {
 		s.emit(ctx, Event{Type: "challenge.solved", Time: now, ChallengeID: id, Screen: res.Screen, Kind: res.Kind, Lang: res.Lang})
 	}
-	return Result{Screen: res.Screen, Kind: res.Kind, Lang: res.Lang}, nil
+	return Result{ID: id, Screen: res.Screen, Kind: res.Kind, Lang: res.Lang}, nil
+}
+
+// failReason is the Reason of a challenge.failed event.
+func failReason(err error, deceived bool) string {
+	if deceived {
+		return "captcha: failed on purpose; " + strings.TrimPrefix(err.Error(), "captcha: ")
+	}
+	return err.Error()
 }
 
 // Media returns the encoded media of a live challenge at a scale (1, or 2
@@ -338,11 +367,15 @@ func (s *Service) Media(ctx context.Context, id string, scale int) (data []byte,
 	if scale != 2 {
 		scale = 1
 	}
-	c, err := s.cfg.store.Get(ctx, id, s.cfg.clock.Now())
+	now := s.cfg.clock.Now()
+	c, err := s.cfg.store.Get(ctx, id, now)
 	if err != nil {
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrExpired) {
+			s.media.drop(id)
+		}
 		return nil, "", wrapStore(err)
 	}
-	if data, mt, ok := s.media.get(mediaKey{id, scale}); ok {
+	if data, mt, ok := s.media.get(mediaKey{id, scale}, now); ok {
 		return data, mt, nil
 	}
 	_, g, err := s.kind(c.Kind)
@@ -353,7 +386,7 @@ func (s *Service) Media(ctx context.Context, id string, scale int) (data []byte,
 	if err != nil {
 		return nil, "", fmt.Errorf("captcha: rendering %s challenge: %w", c.Kind, err)
 	}
-	s.media.put(mediaKey{id, scale}, pz.Media, pz.MediaType)
+	s.media.put(mediaKey{id, scale}, pz.Media, pz.MediaType, c.Expires, now)
 	return pz.Media, pz.MediaType, nil
 }
 

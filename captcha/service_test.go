@@ -29,8 +29,9 @@ func TestCreateVerify(t *testing.T) {
 		t.Fatalf("Create = %+v leaks the answer %q", iss, answer)
 	}
 	res, err := h.svc.Verify(ctx, iss.ID, " "+answer+" ")
-	if tok, terr := h.svc.Token(res); err != nil || terr != nil || tok == "" || res.Kind != captcha.KindImage || res.Lang != "ko" {
-		t.Fatalf("Verify(answer) = %+v, %v; want a token", res, err)
+	if tok, terr := h.svc.Token(ctx, res, "/login"); err != nil || terr != nil || tok == "" || res.ID != iss.ID ||
+		res.Kind != captcha.KindImage || res.Lang != "ko" {
+		t.Fatalf("Verify(answer) = %+v, %v; want challenge %s and a token", res, err, iss.ID)
 	}
 	if _, err := h.svc.Verify(ctx, iss.ID, answer); !errors.Is(err, captcha.ErrNotFound) {
 		t.Fatalf("Verify(answer again) = %v, want ErrNotFound (single use)", err)
@@ -123,8 +124,8 @@ func TestRefreshLimit(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Verify(last challenge) = %v", err)
 	}
-	claims, err := h.svc.VerifyToken(ctx, mustToken(t, h.svc, res))
-	if err != nil || claims.Screen == "" {
+	claims, err := h.svc.VerifyToken(ctx, mustToken(t, h.svc, res, ""), "")
+	if err != nil || claims.Screen == "" || claims.Challenge != iss.ID {
 		t.Fatalf("VerifyToken = %+v, %v", claims, err)
 	}
 	_ = first
@@ -150,10 +151,10 @@ func TestRefreshSwitchesKind(t *testing.T) {
 }
 
 func TestMediaDeterministic(t *testing.T) {
-	h := newHarness(t, captcha.WithMediaCache(1))
+	h := newHarness(t, captcha.WithMediaCacheBytes(1))
 	ctx := context.Background()
 	a, _ := h.svc.Create(ctx, "", "en")
-	b, _ := h.svc.Create(ctx, "", "en") // evicts a's media from the one-entry cache
+	b, _ := h.svc.Create(ctx, "", "en") // a one-byte cache keeps no media: every Media renders
 	ma1, mt, err := h.svc.Media(ctx, a.ID, 1)
 	if err != nil || mt != "text/plain" {
 		t.Fatalf("Media(a) = %q, %q, %v", ma1, mt, err)
@@ -224,49 +225,39 @@ func TestConcurrentVerifyOneSuccess(t *testing.T) {
 func TestTokens(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	solve := func() (string, captcha.Result) {
-		t.Helper()
-		iss, err := h.svc.Create(ctx, "", "en")
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, _ := h.answer(t, iss.ID)
-		res, err := h.svc.Verify(ctx, iss.ID, a)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return mustToken(t, h.svc, res), res
+	res := h.solve(t)
+	tok := mustToken(t, h.svc, res, "/login")
+	claims, err := h.svc.VerifyToken(ctx, tok, "/login")
+	want := captcha.TokenClaims{Screen: res.Screen, Challenge: res.ID, Action: "/login", Kind: captcha.KindImage,
+		Expires: h.clock.Now().Add(2 * time.Minute)}
+	if err != nil || !sameClaims(claims, want) {
+		t.Fatalf("VerifyToken = %+v, %v; want %+v", claims, err, want)
 	}
-	tok, res := solve()
-	claims, err := h.svc.VerifyToken(ctx, tok)
-	if err != nil || claims.Screen != res.Screen || claims.Kind != captcha.KindImage {
-		t.Fatalf("VerifyToken = %+v, %v; want screen %s", claims, err, res.Screen)
-	}
-	if _, err := h.svc.VerifyToken(ctx, tok); !errors.Is(err, captcha.ErrInvalidToken) {
+	if _, err := h.svc.VerifyToken(ctx, tok, "/login"); !errors.Is(err, captcha.ErrInvalidToken) {
 		t.Fatalf("VerifyToken(spent) = %v, want ErrInvalidToken", err)
 	}
-	tok, _ = solve()
+	tok = mustToken(t, h.svc, h.solve(t), "/login")
 	h.clock.Advance(2 * time.Minute)
-	if _, err := h.svc.VerifyToken(ctx, tok); !errors.Is(err, captcha.ErrTokenExpired) {
+	if _, err := h.svc.VerifyToken(ctx, tok, "/login"); !errors.Is(err, captcha.ErrTokenExpired) {
 		t.Fatalf("VerifyToken(after 2m) = %v, want ErrTokenExpired", err)
 	}
-	tok, _ = solve()
+	tok = mustToken(t, h.svc, h.solve(t), "/login")
 	forged := []byte(tok)
 	forged[30] ^= 1
 	if forged[30] == '-' || forged[30] == '_' {
 		forged[30] = 'A'
 	}
-	for _, tok := range []string{"", "abc", string(forged), tok + "A", strings.Repeat("A", 200)} {
-		if _, err := h.svc.VerifyToken(ctx, tok); !errors.Is(err, captcha.ErrInvalidToken) {
+	for _, tok := range []string{"", "abc", string(forged), tok + "A", tok + "AAAA", tok[:len(tok)-4], strings.Repeat("A", 200)} {
+		if _, err := h.svc.VerifyToken(ctx, tok, "/login"); !errors.Is(err, captcha.ErrInvalidToken) {
 			t.Fatalf("VerifyToken(%q) = %v, want ErrInvalidToken", tok, err)
 		}
 	}
 	// A token from another secret is forged too.
 	other := newHarness(t, captcha.WithSecret([]byte("yet another secret for this test")))
-	if _, err := other.svc.VerifyToken(ctx, tok); !errors.Is(err, captcha.ErrInvalidToken) {
+	if _, err := other.svc.VerifyToken(ctx, tok, "/login"); !errors.Is(err, captcha.ErrInvalidToken) {
 		t.Fatalf("VerifyToken(other secret) = %v, want ErrInvalidToken", err)
 	}
-	if _, err := h.svc.VerifyToken(ctx, tok); err != nil {
+	if _, err := h.svc.VerifyToken(ctx, tok, "/login"); err != nil {
 		t.Fatalf("VerifyToken(untouched) = %v, want nil", err)
 	}
 }
@@ -288,9 +279,9 @@ func TestEvents(t *testing.T) {
 	h.svc.Verify(ctx, iss2.ID, "wrong")
 	a, _ := h.answer(t, iss2.ID)
 	res, _ := h.svc.Verify(ctx, iss2.ID, a)
-	tok := mustToken(t, h.svc, res)
-	h.svc.VerifyToken(ctx, tok)
-	h.svc.VerifyToken(ctx, tok)
+	tok := mustToken(t, h.svc, res, "/login")
+	h.svc.VerifyToken(ctx, tok, "/login")
+	h.svc.VerifyToken(ctx, tok, "/login")
 	want := "challenge.issued challenge.refreshed challenge.failed challenge.solved token.verified token.rejected"
 	if got := strings.Join(types, " "); got != want {
 		t.Fatalf("events = %s, want %s", got, want)

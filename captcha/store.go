@@ -5,10 +5,15 @@ import (
 	"time"
 )
 
-// Store keeps live challenges and spent tokens. Every method must be safe for
-// concurrent use, also across processes when the store is shared (see
-// package redisstore): Attempt and Refresh are atomic, so two verifications
-// of one challenge can never both succeed and no attempt is ever lost.
+// Store keeps live challenges and live verification tokens. Every method
+// must be safe for concurrent use, also across processes when the store is
+// shared (see package redisstore): Attempt, Refresh and TakeToken are
+// atomic, so two verifications of one challenge can never both succeed, no
+// attempt is ever lost, and a token is taken at most once.
+//
+// Losing data must fail safe. A challenge or token that the store no longer
+// holds (evicted, expired, lost in a restart) is simply not live: the person
+// solves a new challenge; nothing that was used can be used again.
 //
 // Stores compare digests only; they never see answers. A store's errors are
 // either this package's sentinels (ErrNotFound, ErrExpired, ...) or its own
@@ -34,6 +39,15 @@ type Store interface {
 	//     (with the result filled in); else return MatchNone or MatchDecoy.
 	Attempt(ctx context.Context, id string, d Digest, now time.Time) (AttemptResult, error)
 
+	// Poison atomically counts one wrong attempt against the challenge,
+	// as Attempt does for a digest that matches nothing, and, when it was
+	// not the last one, makes every later answer to it wrong: no answer or
+	// decoy of the challenge matches any more. Its errors and result are
+	// Attempt's. It serves Service.Fail, which must leave a deceived
+	// client's challenge exactly as a wrong answer leaves it, except that
+	// re-sending the right answer cannot reveal the deception.
+	Poison(ctx context.Context, id string, now time.Time) (AttemptResult, error)
+
 	// Refresh atomically replaces the live challenge oldID by next on the
 	// same screen: next.Screen and next.Refreshes are set from the old one
 	// (Refreshes+1). It fails with ErrRefreshLimit, keeping the old
@@ -41,9 +55,14 @@ type Store interface {
 	// ErrNotFound or ErrExpired as Get does.
 	Refresh(ctx context.Context, oldID string, next *Challenge, maxRefreshes int, now time.Time) error
 
-	// Spend marks the single-use token nonce as used until expires. It
-	// reports whether this was the first use.
-	Spend(ctx context.Context, nonce string, expires, now time.Time) (first bool, err error)
+	// PutToken stores the live token nonce until expires.
+	PutToken(ctx context.Context, nonce string, expires time.Time) error
+
+	// TakeToken atomically deletes the token nonce and reports whether it
+	// was live at now (stored and unexpired). A nonce that is not stored -
+	// never issued, already taken, evicted, lost in a restart - reports
+	// false: the person solves again; nothing replays.
+	TakeToken(ctx context.Context, nonce string, now time.Time) (bool, error)
 }
 
 // AttemptResult is what Store.Attempt reports about one answer.

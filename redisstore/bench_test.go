@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"context"
+	"errors"
 	"net"
 	"strconv"
 	"sync"
@@ -151,6 +152,34 @@ func BenchmarkRecord(b *testing.B) {
 		b.Run(m.name, func(b *testing.B) {
 			run(b, rt, m.goroutines, func(i int) error {
 				return s.Record(ctx, "k"+strconv.Itoa(i%1024), "bench", time.Now())
+			})
+		})
+	}
+}
+
+// BenchmarkToken measures the store's part of one token's life: PutToken
+// when the token is issued and TakeToken when it is presented.
+func BenchmarkToken(b *testing.B) {
+	client, rt := benchClient(b)
+	s, err := redisstore.NewCaptchaStore(client, redisstore.WithPrefix(redistest.Prefix(b)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	now := time.Now()
+	expires := now.Add(2 * time.Minute)
+	for _, m := range modes {
+		b.Run(m.name, func(b *testing.B) {
+			run(b, rt, m.goroutines, func(i int) error {
+				nonce := "t" + strconv.Itoa(i)
+				if err := s.PutToken(ctx, nonce, expires); err != nil {
+					return err
+				}
+				live, err := s.TakeToken(ctx, nonce, now)
+				if err == nil && !live {
+					err = errors.New("TakeToken = false for a live token")
+				}
+				return err
 			})
 		})
 	}

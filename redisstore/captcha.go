@@ -12,7 +12,7 @@ import (
 
 // CaptchaStore is a captcha.Store in Redis, shared by every server that
 // uses the same Redis and prefix: a challenge issued by one server verifies
-// on any other, attempts count across all of them, and a token is spent
+// on any other, attempts count across all of them, and a token is accepted
 // once across all of them.
 //
 // Attempt, Refresh, Get and Put are each one Lua script (EVALSHA, one round
@@ -20,18 +20,24 @@ import (
 // succeeds, and no wrong answer is lost. Digests are compared inside the
 // script. That comparison is not constant-time, but it need not be: the
 // digests are HMACs under the server's secret, which an attacker can
-// neither choose nor compute, so timing tells nothing useful. Spend is one
-// SET NX PX.
+// neither choose nor compute, so timing tells nothing useful. PutToken is
+// one SET and TakeToken one GETDEL.
 //
 // Expiry decisions use the times the callers pass, exactly as
 // captcha.MemoryStore does; each key also gets a Redis time to live (the
 // challenge's or token's remaining lifetime plus WithTTLMargin), so Redis
 // frees it by itself. Nothing is kept without an expiry.
 //
+// A challenge or token is valid only while its key exists; solving the
+// challenge or taking the token deletes the key in the same atomic step. When Redis loses a key (evicted
+// under maxmemory, or gone in a restart) the challenge is not found and
+// the token not live: the person solves again; nothing is accepted twice.
+// See the package documentation for every key.
+//
 // When Redis fails, the methods return an error that is not one of the
 // captcha sentinels, and the captcha Service reports it as
 // captcha.ErrStore: the verification is denied (fail closed). With
-// WithFailOpen(true), only Spend changes: it reports a first use.
+// WithFailOpen(true), only TakeToken changes (see there).
 //
 // A CaptchaStore is safe for concurrent use. Create one with
 // NewCaptchaStore; the zero value is not usable.
@@ -166,11 +172,20 @@ func isOutcome(err error) bool {
 
 // Attempt implements captcha.Store. It is one round trip.
 func (s *CaptchaStore) Attempt(ctx context.Context, id string, d captcha.Digest, now time.Time) (captcha.AttemptResult, error) {
+	return s.attempt(ctx, id, d, now, "0")
+}
+
+// Poison implements captcha.Store. It is one round trip.
+func (s *CaptchaStore) Poison(ctx context.Context, id string, now time.Time) (captcha.AttemptResult, error) {
+	return s.attempt(ctx, id, captcha.Digest{}, now, "1")
+}
+
+func (s *CaptchaStore) attempt(ctx context.Context, id string, d captcha.Digest, now time.Time, poison string) (captcha.AttemptResult, error) {
 	ctx, cancel := s.context(ctx)
 	defer cancel()
 	key := s.keys.Challenge(id)
 	start := time.Now()
-	reply, err := attemptScript.run(ctx, s.client, []string{key}, now.Unix(), now.Nanosecond(), d[:]).Slice()
+	reply, err := attemptScript.run(ctx, s.client, []string{key}, now.Unix(), now.Nanosecond(), d[:], poison).Slice()
 	s.observe(ctx, "attempt", key, start, err, false)
 	if err != nil {
 		return captcha.AttemptResult{}, fail("attempt", err)
@@ -216,25 +231,63 @@ func (s *CaptchaStore) Refresh(ctx context.Context, oldID string, next *captcha.
 	return nil
 }
 
-// Spend implements captcha.Store with one SET NX PX. With WithFailOpen(true)
-// a Redis failure reports a first use (and EventFailOpen) instead of an
-// error.
-func (s *CaptchaStore) Spend(ctx context.Context, nonce string, expires, now time.Time) (bool, error) {
+// PutToken implements captcha.Store with one SET PX. The key holds the
+// token's expiry, which TakeToken judges against its caller's now; its
+// Redis time to live, which only frees memory, runs from the local clock
+// to expires plus WithTTLMargin.
+func (s *CaptchaStore) PutToken(ctx context.Context, nonce string, expires time.Time) error {
 	ctx, cancel := s.context(ctx)
 	defer cancel()
 	key := s.keys.Token(nonce)
 	start := time.Now()
-	err := do(ctx, s.client, "set", key, "1", "nx", "px", s.ttl(expires.Sub(now))).Err()
-	if errors.Is(err, redis.Nil) {
-		s.observe(ctx, "spend", key, start, nil, false)
-		return false, nil
-	}
-	s.observe(ctx, "spend", key, start, err, s.cfg.failOpen)
+	err := do(ctx, s.client, "set", key, encodeExpiry(expires), "px", s.ttl(time.Until(expires))).Err()
+	s.observe(ctx, "put_token", key, start, err, false)
 	if err != nil {
-		if s.cfg.failOpen {
-			return true, nil
-		}
-		return false, fail("spend", err)
+		return fail("put token", err)
 	}
-	return true, nil
+	return nil
+}
+
+// TakeToken implements captcha.Store with one GETDEL: the key is deleted
+// by the call that reads it, so of concurrent takes, on any servers, at
+// most one sees the token, and a key that Redis lost (evicted, or gone in
+// a restart) reports false: the person solves again.
+//
+// When Redis fails it returns false and the error (fail closed). With
+// WithFailOpen(true) it reports the token live instead, with a nil error
+// and an EventFailOpen: while Redis is unreachable, every authentic
+// unexpired token is accepted, as often as it is presented. A context
+// ended by the caller, and a key holding data the store did not write
+// (ErrCorrupt), are errors in both modes.
+func (s *CaptchaStore) TakeToken(ctx context.Context, nonce string, now time.Time) (bool, error) {
+	parent := ctx
+	ctx, cancel := s.context(ctx)
+	defer cancel()
+	key := s.keys.Token(nonce)
+	start := time.Now()
+	v, err := do(ctx, s.client, "getdel", key).Text()
+	switch {
+	case errors.Is(err, redis.Nil):
+		s.observe(ctx, "take_token", key, start, nil, false)
+		return false, nil
+	case redis.HasErrorPrefix(err, "WRONGTYPE"):
+		// Another program's key under the prefix: no outage to fail
+		// open for.
+		err = fmt.Errorf("%w: %v", ErrCorrupt, err)
+		s.observe(ctx, "take_token", key, start, err, false)
+		return false, fail("take token", err)
+	}
+	open := err != nil && s.cfg.failOpen && parent.Err() == nil
+	s.observe(ctx, "take_token", key, start, err, open)
+	switch {
+	case open:
+		return true, nil
+	case err != nil:
+		return false, fail("take token", err)
+	}
+	expires, err := decodeExpiry(v)
+	if err != nil {
+		return false, fail("take token", err)
+	}
+	return now.Before(expires), nil
 }

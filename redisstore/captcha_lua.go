@@ -52,9 +52,11 @@ end
 return {0, redis.call('HGETALL', KEYS[1])}
 `)
 
-// attemptScript: KEYS[1] challenge; ARGV: now s, now ns, digest.
-// Reply: {status, match, attempts left, kind, lang, screen}. Every stored
-// digest is compared, whatever matches.
+// attemptScript: KEYS[1] challenge; ARGV: now s, now ns, digest, poison
+// ("1": count a wrong attempt and replace the answers by 32 zero bytes,
+// which no digest is, and drop the decoys: Store.Poison). Reply: {status,
+// match, attempts left, kind, lang, screen}. Every stored digest is
+// compared, whatever matches.
 var attemptScript = newScript(luaExpired + `
 local v = redis.call('HMGET', KEYS[1], 'es', 'en', 'a', 'd', 'm', 'k', 'l', 's')
 if not v[1] then return {1} end
@@ -64,6 +66,7 @@ if expired(v[1], v[2]) then
 end
 local dg, ans, dec = ARGV[3], 0, 0
 local a, d = v[3] or '', v[4] or ''
+if ARGV[4] == '1' then a, d = '', '' end
 for i = 1, #a, 32 do
   if string.sub(a, i, i + 31) == dg then ans = 1 end
 end
@@ -80,6 +83,9 @@ local left = tonumber(v[5]) - redis.call('HINCRBY', KEYS[1], 'n', 1)
 if left <= 0 then
   redis.call('DEL', KEYS[1])
   return {3, match, 0, v[6], v[7], v[8]}
+end
+if ARGV[4] == '1' then
+  redis.call('HSET', KEYS[1], 'a', string.rep('\0', 32), 'd', '')
 end
 return {0, match, left, v[6], v[7], v[8]}
 `)

@@ -69,16 +69,19 @@ func TestCaptchaStoreKeys(t *testing.T) {
 	if err != nil || ttl <= time.Minute || ttl > 2*time.Minute+5*time.Second {
 		t.Fatalf("PTTL(refreshed) = %v, %v; want in (1m, 2m5s]", ttl, err)
 	}
-	if first, err := s.Spend(ctx, "n1", now.Add(10*time.Second), now); !first || err != nil {
-		t.Fatalf("Spend = %v, %v", first, err)
+	if err := s.PutToken(ctx, "n1", now.Add(10*time.Second)); err != nil {
+		t.Fatalf("PutToken = %v", err)
 	}
 	ttl, err = client.PTTL(ctx, prefix+"captcha:t:n1").Result()
-	if err != nil || ttl <= 10*time.Second || ttl > 15*time.Second {
-		t.Fatalf("PTTL(token) = %v, %v; want in (10s, 15s]", ttl, err)
+	if err != nil || ttl <= 9*time.Second || ttl > 15*time.Second {
+		t.Fatalf("PTTL(token) = %v, %v; want in (9s, 15s]", ttl, err)
+	}
+	if v, err := client.Get(ctx, prefix+"captcha:t:n1").Result(); err != nil || v == "" {
+		t.Fatalf("GET(token) = %q, %v; want its expiry", v, err)
 	}
 	// An expired token is still kept for the margin.
-	if first, err := s.Spend(ctx, "n2", now.Add(-time.Hour), now); !first || err != nil {
-		t.Fatalf("Spend(expired) = %v, %v", first, err)
+	if err := s.PutToken(ctx, "n2", now.Add(-time.Hour)); err != nil {
+		t.Fatalf("PutToken(expired) = %v", err)
 	}
 	ttl, err = client.PTTL(ctx, prefix+"captcha:t:n2").Result()
 	if err != nil || ttl <= 0 || ttl > 5*time.Second {
@@ -92,6 +95,15 @@ func TestCaptchaStoreKeys(t *testing.T) {
 		if ttl, err := client.PTTL(ctx, k).Result(); err != nil || ttl <= 0 {
 			t.Errorf("PTTL(%s) = %v, %v; want an expiry", k, ttl, err)
 		}
+	}
+	// Taking a token deletes its key, live or not.
+	for _, n := range []string{"n1", "n2"} {
+		if _, err := s.TakeToken(ctx, n, now); err != nil {
+			t.Fatalf("TakeToken(%s) = %v", n, err)
+		}
+	}
+	if keys, err := client.Keys(ctx, prefix+"captcha:t:*").Result(); err != nil || len(keys) != 0 {
+		t.Fatalf("token keys after TakeToken = %v, %v; want none", keys, err)
 	}
 }
 
@@ -190,6 +202,27 @@ func TestCaptchaStoreCorrupt(t *testing.T) {
 			t.Errorf("Attempt(%s) = %v, want a store failure", id, err)
 		}
 	}
+	// A token key holding anything but an expiry is an error, also when
+	// failing open (the data is wrong, Redis is not down), and is taken.
+	open := newCaptchaStore(t, client, redisstore.WithPrefix(s.Keys().Prefix), redisstore.WithFailOpen(true))
+	for _, st := range []*redisstore.CaptchaStore{s, open} {
+		if err := client.Set(ctx, s.Keys().Token("foreign"), "9999999999", time.Minute).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if live, err := st.TakeToken(ctx, "foreign", now); live || !errors.Is(err, redisstore.ErrCorrupt) {
+			t.Errorf("TakeToken(foreign value) = %v, %v; want false, ErrCorrupt", live, err)
+		}
+		if live, err := st.TakeToken(ctx, "foreign", now); live || err != nil {
+			t.Errorf("TakeToken(foreign value, again) = %v, %v; want false, nil", live, err)
+		}
+	}
+	if err := client.HSet(ctx, s.Keys().Token("hash"), "a", "b").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if live, err := open.TakeToken(ctx, "hash", now); live || err == nil {
+		t.Errorf("TakeToken(hash under a token key) = %v, %v; want false and an error", live, err)
+	}
+	client.Del(ctx, s.Keys().Token("hash"))
 }
 
 func isCaptchaOutcome(err error) bool {

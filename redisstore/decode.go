@@ -3,6 +3,7 @@ package redisstore
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tollgate/tollgate/captcha"
@@ -121,4 +122,31 @@ func decodeRefresh(reply []any) (string, int, error) {
 		return "", 0, fmt.Errorf("%w: refresh reply %v", ErrCorrupt, reply)
 	}
 	return screen, int(refreshes), nil
+}
+
+// encodeExpiry writes a token's expiry as the value of its key: Unix
+// seconds, a dot and nine digits of nanoseconds ("1767225600.000000000"),
+// exact for any time and readable in redis-cli.
+func encodeExpiry(t time.Time) string {
+	var buf [32]byte
+	b := strconv.AppendInt(buf[:0], t.Unix(), 10)
+	b = append(b, '.')
+	ns := t.Nanosecond()
+	for d := int(time.Second / 10); d > 0; d /= 10 {
+		b = append(b, byte('0'+ns/d%10))
+	}
+	return string(b)
+}
+
+// decodeExpiry reads what encodeExpiry wrote. Any other value, also
+// another spelling of the same time, yields ErrCorrupt.
+func decodeExpiry(v string) (time.Time, error) {
+	s, ns, _ := strings.Cut(v, ".")
+	sec, err1 := strconv.ParseInt(s, 10, 64)
+	nsec, err2 := parseNanos(ns)
+	t := time.Unix(sec, nsec)
+	if err1 != nil || err2 != nil || encodeExpiry(t) != v {
+		return time.Time{}, fmt.Errorf("%w: token value %q", ErrCorrupt, v)
+	}
+	return t, nil
 }

@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -79,6 +80,47 @@ func FuzzDecodeSuspect(f *testing.F) {
 		}
 		if s.Count < 1 || s.Key != "k" || s.LastReason != r {
 			t.Fatalf("decodeSuspect = %+v", s)
+		}
+	})
+}
+
+// TestExpiryEncoding checks the value of a token key: exact times survive
+// the round trip, and only the one spelling encodeExpiry writes decodes.
+func TestExpiryEncoding(t *testing.T) {
+	for _, tm := range []time.Time{
+		time.Unix(0, 0), time.Unix(1767225600, 1), time.Unix(1767225600, 999999999),
+		time.Unix(-5, 7), time.Date(9999, 12, 31, 23, 59, 59, 123456789, time.UTC),
+	} {
+		v := encodeExpiry(tm)
+		got, err := decodeExpiry(v)
+		if err != nil || !got.Equal(tm) {
+			t.Errorf("decodeExpiry(encodeExpiry(%v) = %q) = %v, %v; want %v, nil", tm, v, got, err, tm)
+		}
+	}
+	if got := encodeExpiry(time.Unix(1767225600, 5)); got != "1767225600.000000005" {
+		t.Errorf("encodeExpiry = %q, want %q", got, "1767225600.000000005")
+	}
+	for _, v := range []string{"", "1", "1.", "1.5", "1.0000000001", "+1.000000000", "1.+00000000",
+		"01.000000000", "1.-00000001", "x.000000000", "1.000000000 ", "1,000000000", "99999999999999999999.000000000"} {
+		if got, err := decodeExpiry(v); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("decodeExpiry(%q) = %v, %v; want ErrCorrupt", v, got, err)
+		}
+	}
+}
+
+// FuzzDecodeExpiry feeds arbitrary token values to the decoder: it never
+// panics, and what it accepts is exactly what encodeExpiry writes.
+func FuzzDecodeExpiry(f *testing.F) {
+	f.Add("1767225600.000000005")
+	f.Add("-1.999999999")
+	f.Add("1.5")
+	f.Fuzz(func(t *testing.T, v string) {
+		tm, err := decodeExpiry(v)
+		if err != nil {
+			return
+		}
+		if got := encodeExpiry(tm); got != v {
+			t.Fatalf("decodeExpiry(%q) = %v, which encodes as %q", v, tm, got)
 		}
 	})
 }

@@ -1,7 +1,7 @@
 // Package redisstore keeps tollgate's shared state in Redis, for sites that
 // run many tollgate servers behind a load balancer: a challenge created on
 // one server verifies on another, attempt and rate limits count across all
-// of them, a token is spent once across all of them, and a client flagged
+// of them, a token is accepted once across all of them, and a client flagged
 // as a bot by one is known to all.
 //
 // It provides three stores, each built on a redis.UniversalClient from
@@ -9,7 +9,7 @@
 // Cluster all work:
 //
 //   - CaptchaStore implements captcha.Store (challenges, attempts, refreshes
-//     and spent tokens);
+//     and live tokens);
 //   - Limiter implements ratelimit.KeyLimiter (GCRA per key);
 //   - Suspects implements behavior.Suspects (counts and last seen per key).
 //
@@ -40,13 +40,73 @@
 // CaptchaStore and Suspects use the times the callers pass, exactly as the
 // in-memory stores do; the Redis expiry only frees memory. The Limiter uses
 // the Redis server's clock (the TIME command), so the clocks of the
-// application servers do not matter. Give Redis a maxmemory limit with a
-// volatile-* eviction policy (volatile-ttl suits best) as a last defence
-// against floods.
+// application servers do not matter.
 //
 // On Redis Cluster, all challenges share the hash tag "{captcha}" because a
 // refresh replaces one challenge by another in one script; tokens, limits
 // and suspects touch one key per call and spread over the cluster.
+//
+// # Losing data
+//
+// Redis may lose any key: evicted under maxmemory, or gone when a server
+// without persistence restarts. The stores are built so that a lost key
+// never makes a used challenge or token valid again. A challenge or token
+// is valid only while its own key exists, and solving the challenge or
+// taking the token deletes that key in the same atomic step: no key records
+// a use, so no lost key can forget one. Each key, after the prefix:
+//
+//	key                 holds                          Redis expiry                 when lost
+//	{captcha}:c:<id>    challenge: digests, screen,    its lifetime + margin        captcha.ErrNotFound: a new
+//	                    attempts, refreshes                                         challenge
+//	captcha:t:<nonce>   live token: its expiry         its lifetime + margin        captcha.ErrInvalidToken:
+//	                                                                                solve again
+//	rl:<key>            GCRA arrival time              until back at full burst     the key is at full burst
+//	                                                   (+ margin, WithCallerClock)  again
+//	sus:<key>           count, first and last seen,    WithSuspectTTL + margin      not a suspect until
+//	                    last reason                    after the last record        recorded again
+//
+// Why each loss is safe, or what the host accepts:
+//
+//   - Challenge: nothing can be verified without it, so its loss only
+//     costs the person a new challenge. Its attempt count and refresh count
+//     are fields of the same hash, lost only with it: a loss never gives a
+//     live challenge fresh attempts. A new challenge starts a new screen
+//     with all its refreshes, which captcha.Service.Create grants anyway.
+//   - Token: TakeToken accepts a token only if its key exists and deletes
+//     it with the same GETDEL. A lost token is refused and the person
+//     solves again; a token that was taken has no key left to lose.
+//   - Rate limit: the key is the debt of its client (its time to live is
+//     how long until the client is back at full burst), so losing it
+//     forgives that debt: at most Burst events more than the limit allows,
+//     once per loss and key, never an unbounded number. The host accepts
+//     that bounded excess.
+//   - Suspect: the client is no longer known as a suspect and meets the
+//     behaviour checks afresh, as a new client does; its next verdict flags
+//     it again. The host accepts that a flood which evicts suspects gives
+//     their clients one more unflagged try.
+//
+// Give Redis a maxmemory limit as a last defence against floods, with the
+// policy volatile-ttl: it evicts first the keys closest to their own
+// expiry, whose loss costs least (tokens and challenges about to lapse,
+// rate-limit keys with the smallest debt), the long-lived suspects last,
+// and never the host's keys that have no expiry. allkeys-lru is safe too.
+// With noeviction (Redis's default), writes that need memory fail once it
+// is full: new challenges, tokens and attempts fail closed
+// (captcha.ErrStore), and Limiter and Suspects fail as WithFailOpen says.
+//
+// Safety does not need persistence: a restart without it (save "" and
+// appendonly no) costs every challenge and token in flight, which are
+// solved again, and resets limits and suspects as above. What the stores
+// cannot tell from live data is older data coming back. After a crash, a
+// server that persists by RDB snapshots reloads its last snapshot, and one
+// with appendfsync everysec loses up to its last second of writes; a
+// failover promotes a replica that may lack the last writes (replication
+// is asynchronous); restoring a backup goes back further still. Challenges
+// solved and tokens taken since then are live again, and can be used once
+// more until their own expiry (minutes). So run the stores' Redis without
+// persistence, or with appendonly yes and appendfsync always (a clean
+// SHUTDOWN saves everything first and is safe either way); with replicas,
+// the host accepts that window of the replication lag.
 //
 // # Failures
 //
@@ -60,9 +120,11 @@
 //     reports it as captcha.ErrStore and denies the verification; a Limiter
 //     returns a denying Decision;
 //   - fail open: a Limiter allows, Suspects records nothing and knows no
-//     one, CaptchaStore.Spend accepts the token; the call returns no error.
-//     Challenges themselves always fail closed: without the stored
-//     challenge there is nothing to verify against.
+//     one, CaptchaStore.TakeToken reports the token live (so an authentic
+//     unexpired token can be replayed while Redis is down); the call
+//     returns no error. Challenges and the issue of tokens always fail
+//     closed: without the stored challenge there is nothing to verify
+//     against.
 //
 // Either way the failure is reported through the hook set with
 // WithEventHook (EventError or EventFailOpen), and the first success after
@@ -70,6 +132,6 @@
 // connection: once Redis answers again they work again, with nothing
 // counted twice.
 //
-// Redis 5 or later is required (scripts that call TIME before writing rely
-// on script effects replication).
+// Redis 6.2 or later is required (TakeToken is one GETDEL; scripts that
+// call TIME before writing rely on script effects replication).
 package redisstore

@@ -126,8 +126,13 @@ func TestCaptchaStoreOutage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if first, err := closed.Spend(ctx, "spent-before", now.Add(time.Minute), now); !first || err != nil {
-		t.Fatalf("Spend = %v, %v", first, err)
+	for _, n := range []string{"taken-before", "live-before"} {
+		if err := closed.PutToken(ctx, n, now.Add(time.Minute)); err != nil {
+			t.Fatalf("PutToken(%s) = %v", n, err)
+		}
+	}
+	if live, err := closed.TakeToken(ctx, "taken-before", now); !live || err != nil {
+		t.Fatalf("TakeToken = %v, %v; want true, nil", live, err)
 	}
 
 	srv.Stop()
@@ -146,11 +151,19 @@ func TestCaptchaStoreOutage(t *testing.T) {
 		if err := closed.Refresh(ctx, c.ID, testChallenge("next", now), 3, now); err == nil || isCaptchaOutcome(err) {
 			t.Fatalf("Refresh with Redis down = %v, want a store failure", err)
 		}
-		if first, err := closed.Spend(ctx, "spent-before", now.Add(time.Minute), now); first || err == nil {
-			t.Fatalf("fail-closed Spend with Redis down = %v, %v; want false and an error", first, err)
+		if live, err := closed.TakeToken(ctx, "live-before", now); live || err == nil {
+			t.Fatalf("fail-closed TakeToken with Redis down = %v, %v; want false and an error", live, err)
 		}
-		if first, err := open.Spend(ctx, "during", now.Add(time.Minute), now); !first || err != nil {
-			t.Fatalf("fail-open Spend with Redis down = %v, %v; want true, nil", first, err)
+		if err := closed.PutToken(ctx, "during", now.Add(time.Minute)); err == nil {
+			t.Fatal("fail-closed PutToken with Redis down = nil, want an error")
+		}
+		// Failing open accepts the token, again and again: the replay
+		// that WithFailOpen documents.
+		if live, err := open.TakeToken(ctx, "live-before", now); !live || err != nil {
+			t.Fatalf("fail-open TakeToken with Redis down = %v, %v; want true, nil", live, err)
+		}
+		if err := open.PutToken(ctx, "during", now.Add(time.Minute)); err == nil {
+			t.Fatal("fail-open PutToken with Redis down = nil, want an error (issuing fails closed)")
 		}
 	}
 	// A context deadline shorter than the store's timeout is honoured.
@@ -161,11 +174,20 @@ func TestCaptchaStoreOutage(t *testing.T) {
 	if err == nil || time.Since(start) > time.Second {
 		t.Fatalf("Attempt with a 50ms deadline = %v after %v; want an error within the deadline", err, time.Since(start))
 	}
-	if n := closedEv.count(redisstore.EventError); n < 21 {
-		t.Errorf("fail-closed store emitted %d error events, want at least 21", n)
+	// A caller's ended context is an error even when failing open.
+	cctx, ccancel := context.WithCancel(ctx)
+	ccancel()
+	if live, err := open.TakeToken(cctx, "live-before", now); live || err == nil {
+		t.Fatalf("fail-open TakeToken with a cancelled context = %v, %v; want false and an error", live, err)
+	}
+	if n := closedEv.count(redisstore.EventError); n < 26 {
+		t.Errorf("fail-closed store emitted %d error events, want at least 26", n)
 	}
 	if n := openEv.count(redisstore.EventFailOpen); n != 5 {
 		t.Errorf("fail-open store emitted %d fail-open events, want 5", n)
+	}
+	if n := openEv.count(redisstore.EventError); n != 6 {
+		t.Errorf("fail-open store emitted %d error events, want 6 (PutToken and the cancelled take)", n)
 	}
 
 	srv.Restart()
@@ -181,8 +203,16 @@ func TestCaptchaStoreOutage(t *testing.T) {
 	if err != nil || res.AttemptsLeft != 7 {
 		t.Fatalf("Attempt after restart = %+v, %v; want 7 left", res, err)
 	}
-	if first, err := closed.Spend(ctx, "spent-before", now.Add(time.Minute), now); first || err != nil {
-		t.Fatalf("Spend(token spent before the outage) = %v, %v; want false, nil", first, err)
+	if live, err := closed.TakeToken(ctx, "taken-before", now); live || err != nil {
+		t.Fatalf("TakeToken(token taken before the outage) = %v, %v; want false, nil", live, err)
+	}
+	// The outage's fail-open takes never reached Redis: the token is still
+	// live, once.
+	if live, err := closed.TakeToken(ctx, "live-before", now); !live || err != nil {
+		t.Fatalf("TakeToken(token put before the outage) = %v, %v; want true, nil", live, err)
+	}
+	if live, err := closed.TakeToken(ctx, "live-before", now); live || err != nil {
+		t.Fatalf("TakeToken(token put before the outage, again) = %v, %v; want false, nil", live, err)
 	}
 	if n := closedEv.count(redisstore.EventRecovered); n != 1 {
 		t.Errorf("recovered events = %d, want 1", n)
@@ -232,12 +262,16 @@ func TestCaptchaStoreLostReply(t *testing.T) {
 	if err := viaProxy.Ping(ctx).Err(); err != nil { // a fresh connection in the pool
 		t.Fatal(err)
 	}
-	proxy.DropReplies(1)
-	if first, err := s.Spend(ctx, "nonce", now.Add(time.Minute), now); err == nil {
-		t.Fatalf("Spend with its reply lost = %v, nil; want a failure", first)
+	if err := check.PutToken(ctx, "nonce", now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
 	}
-	if first, err := check.Spend(ctx, "nonce", now.Add(time.Minute), now); first || err != nil {
-		t.Fatalf("Spend after a lost reply = %v, %v; want false (spent once)", first, err)
+	proxy.DropReplies(1)
+	if live, err := s.TakeToken(ctx, "nonce", now); err == nil {
+		t.Fatalf("TakeToken with its reply lost = %v, nil; want a failure", live)
+	}
+	// The take ran once: the token is gone, and its holder solves again.
+	if live, err := check.TakeToken(ctx, "nonce", now); live || err != nil {
+		t.Fatalf("TakeToken after a lost reply = %v, %v; want false (taken once)", live, err)
 	}
 	if res, err := s.Attempt(ctx, c.ID, captcha.Digest{9}, now); err != nil || res.AttemptsLeft != 7 {
 		t.Fatalf("Attempt after the lost replies = %+v, %v; want 7 left", res, err)

@@ -23,7 +23,9 @@ type Keys struct {
 // expires shortly after the challenge.
 func (k Keys) Challenge(id string) string { return k.join("{captcha}:c:", id) }
 
-// Token returns the key that marks the single-use token nonce as spent.
+// Token returns the key of the live token nonce: it holds the token's
+// expiry from the token's issue until its first presentation, or until
+// shortly (WithTTLMargin) after it expires.
 func (k Keys) Token(nonce string) string { return k.join("captcha:t:", nonce) }
 
 // Limit returns the key holding the rate limiter's state for key.

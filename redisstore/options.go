@@ -53,9 +53,15 @@ func WithPrefix(prefix string) Option { return func(c *config) { c.prefix = pref
 // EventFailOpen):
 //   - Limiter.AllowN returns an allowing Decision and a nil error;
 //   - Suspects.Record drops the record and Lookup reports "not a suspect";
-//   - CaptchaStore.Spend reports the token's first use (a token might then
-//     be replayed while Redis is down). Put, Get, Attempt and Refresh always
-//     fail closed: without the stored challenge there is nothing to verify.
+//   - CaptchaStore.TakeToken reports the token live: while Redis is down,
+//     every authentic unexpired token is accepted, as often as it is
+//     presented (replay is possible until Redis answers again). Put, Get,
+//     Attempt, Refresh and PutToken always fail closed: without the stored
+//     challenge there is nothing to verify, and a token that was never
+//     stored would be refused once Redis is back.
+//
+// Fail open covers failures of Redis only: a context ended by the caller is
+// an error in both modes.
 func WithFailOpen(open bool) Option { return func(c *config) { c.failOpen = open } }
 
 // WithTimeout bounds each call to Redis (default DefaultTimeout). The

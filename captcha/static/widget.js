@@ -7,8 +7,12 @@
  * pan (Pointer Events: drag, pinch; mouse wheel; buttons; keyboard + - 0 and
  * arrows), offers a new challenge and an audio alternative, verifies the
  * answer when the form is submitted and then sends the form with a
- * verification token (field "tollgate_token"). It also starts the behavior
- * collector ({base}/behavior.js) on the same form.
+ * verification token (field "tollgate_token") and the challenge id (field
+ * "tollgate_id"). The token is bound to that challenge and to the action the
+ * widget names when it verifies: data-tollgate-action, else the path of the
+ * URL the form posts to, which is what the server's Require expects by
+ * default. It also starts the behavior collector ({base}/behavior.js) on the
+ * same form.
  *
  * Attributes of the element (all optional):
  *   data-tollgate-captcha   "audio" to start with the audio challenge
@@ -17,6 +21,8 @@
  *   data-tollgate-texts     JSON object of texts that replace the built-in ones
  *   data-tollgate-base      URL of the captcha handler (default from the script src)
  *   data-tollgate-fields    "id,answer,token" form field names
+ *   data-tollgate-action    the action the token is for (on the element or
+ *                           the form); default: the path of the form's action URL
  *   data-tollgate-behavior  "off", or the telemetry field name
  *   data-tollgate-error     a message to announce when the widget starts
  * Global text overrides: window.TollgateTexts = {en: {...}, ko: {...}} before
@@ -182,6 +188,15 @@
     var behaviorField = behaviorOpt === 'off' ? '' : (behaviorOpt || 'tollgate_behavior');
     var startKind = (opts.kind || ds.tollgateCaptcha) === 'audio' ? 'audio' : 'image';
     var form = root.closest('form');
+    // The action is read when verifying: the form's target may change.
+    var actionName = function () {
+      var a = opts.action != null ? opts.action : (ds.tollgateAction != null ? ds.tollgateAction :
+        (form && form.dataset.tollgateAction != null ? form.dataset.tollgateAction : null));
+      if (a != null) return String(a);
+      // getAttribute, not form.action: a control named "action" shadows it.
+      var target = (form && form.getAttribute('action')) || location.href;
+      try { return new URL(target, location.href).pathname; } catch (e) { return location.pathname; }
+    };
     var n = ++uid, pre = 'tg' + n + '-';
     var abs = function (u) { try { return new URL(u, base + '/').href; } catch (e) { return u; } };
 
@@ -554,7 +569,7 @@
       setState('verifying');
       warn('');
       say(t.verifying);
-      return post('/challenge/' + encodeURIComponent(ch.id) + '/verify', { answer: answer }).then(function (res) {
+      return post('/challenge/' + encodeURIComponent(ch.id) + '/verify', { answer: answer, action: actionName() }).then(function (res) {
         busy = false;
         if (res.ok && res.data && res.data.ok && res.data.token) {
           token = res.data.token;
@@ -571,8 +586,7 @@
         setState('ready');
         say('');
         switch (code) {
-          case 'wrong_answer':
-          case 'decoy_answer': {
+          case 'wrong_answer': {
             var left = res.data.attemptsLeft || 0;
             warn(left === 1 ? t.wrongOne : fmt(t.wrongMany, left));
             input.focus();

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -21,6 +22,11 @@ type Options struct {
 	// Concurrency is the number of goroutines in the concurrency tests
 	// (default 1000).
 	Concurrency int
+	// MaxTokens, when positive, is the most live tokens a store from
+	// newStore keeps: the suite then puts four times as many and checks
+	// that the evicted ones are reported not live, never live. Zero skips
+	// that test (for stores without a cap of their own).
+	MaxTokens int
 }
 
 // Run runs the suite. newStore must return an empty store for each call.
@@ -41,14 +47,19 @@ func Run(t *testing.T, newStore func(t *testing.T) captcha.Store, opts Options) 
 		{"SingleUse", testSingleUse},
 		{"AttemptsRunOut", testAttemptsRunOut},
 		{"Decoy", testDecoy},
+		{"Poison", testPoison},
 		{"SeveralAnswers", testSeveralAnswers},
 		{"Refresh", testRefresh},
 		{"RefreshExpired", testRefreshExpired},
-		{"Spend", testSpend},
+		{"TokenTakenOnce", testTokenTakenOnce},
+		{"TokenUnknown", testTokenUnknown},
+		{"TokenExpired", testTokenExpired},
+		{"TokensApartFromChallenges", testTokensApartFromChallenges},
+		{"TokenEviction", func(t *testing.T, s captcha.Store) { testTokenEviction(t, s, opts.MaxTokens) }},
 		{"ConcurrentSolve", func(t *testing.T, s captcha.Store) { testConcurrentSolve(t, s, opts.Concurrency) }},
 		{"ConcurrentWrong", func(t *testing.T, s captcha.Store) { testConcurrentWrong(t, s, opts.Concurrency) }},
 		{"ConcurrentRefresh", func(t *testing.T, s captcha.Store) { testConcurrentRefresh(t, s, opts.Concurrency) }},
-		{"ConcurrentSpend", func(t *testing.T, s captcha.Store) { testConcurrentSpend(t, s, opts.Concurrency) }},
+		{"ConcurrentTake", func(t *testing.T, s captcha.Store) { testConcurrentTake(t, s, opts.Concurrency) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -209,6 +220,41 @@ func testDecoy(t *testing.T, s captcha.Store) {
 	}
 }
 
+// testPoison checks Poison counts a wrong attempt and leaves no answer or
+// decoy that matches, until the last attempt deletes the challenge.
+func testPoison(t *testing.T, s captcha.Store) {
+	ctx := context.Background()
+	now := time.Now()
+	c := newChallenge(t, now)
+	put(t, s, c)
+	res, err := s.Poison(ctx, c.ID, now)
+	if err != nil || res.Match != captcha.MatchNone || res.AttemptsLeft != 2 || res.Screen != c.Screen {
+		t.Fatalf("Poison = %+v, %v; want MatchNone with 2 left on screen %s", res, err, c.Screen)
+	}
+	for _, d := range []captcha.Digest{answer, decoy} {
+		res, err = s.Attempt(ctx, c.ID, d, now)
+		if d == answer && (err != nil || res.Match != captcha.MatchNone || res.AttemptsLeft != 1) {
+			t.Fatalf("Attempt(answer) after Poison = %+v, %v; want MatchNone with 1 left", res, err)
+		}
+	}
+	wantErr(t, "Attempt(decoy) as the last attempt after Poison", err, captcha.ErrTooManyAttempts)
+	_, err = s.Poison(ctx, c.ID, now)
+	wantErr(t, "Poison(deleted)", err, captcha.ErrNotFound)
+	c = newChallenge(t, now)
+	c.MaxAttempts = 1
+	put(t, s, c)
+	_, err = s.Poison(ctx, c.ID, now)
+	wantErr(t, "Poison(last attempt)", err, captcha.ErrTooManyAttempts)
+	if _, err := s.Get(ctx, c.ID, now); !errors.Is(err, captcha.ErrNotFound) {
+		t.Fatalf("Get after Poison of the last attempt = %v, want ErrNotFound", err)
+	}
+	c = newChallenge(t, now)
+	c.Expires = now.Add(time.Second)
+	put(t, s, c)
+	_, err = s.Poison(ctx, c.ID, now.Add(time.Second))
+	wantErr(t, "Poison(expired)", err, captcha.ErrExpired)
+}
+
 func testSeveralAnswers(t *testing.T, s captcha.Store) {
 	ctx := context.Background()
 	now := time.Now()
@@ -265,17 +311,98 @@ func testRefreshExpired(t *testing.T, s captcha.Store) {
 	wantErr(t, "Refresh(expired)", err, captcha.ErrExpired)
 }
 
-func testSpend(t *testing.T, s captcha.Store) {
+func putToken(t *testing.T, s captcha.Store, nonce string, expires time.Time) {
+	t.Helper()
+	if err := s.PutToken(context.Background(), nonce, expires); err != nil {
+		t.Fatalf("PutToken(%s) = %v, want nil", nonce, err)
+	}
+}
+
+func wantTake(t *testing.T, s captcha.Store, what, nonce string, now time.Time, want bool) {
+	t.Helper()
+	live, err := s.TakeToken(context.Background(), nonce, now)
+	if err != nil || live != want {
+		t.Fatalf("TakeToken(%s) = %v, %v; want %v, nil", what, live, err, want)
+	}
+}
+
+func testTokenTakenOnce(t *testing.T, s captcha.Store) {
+	now := time.Now()
+	a, b := randomID(t), randomID(t)
+	putToken(t, s, a, now.Add(time.Minute))
+	putToken(t, s, b, now.Add(time.Minute))
+	wantTake(t, s, "live token", a, now, true)
+	wantTake(t, s, "token taken before", a, now, false)
+	wantTake(t, s, "another live token", b, now.Add(time.Minute-time.Millisecond), true)
+}
+
+func testTokenUnknown(t *testing.T, s captcha.Store) {
+	wantTake(t, s, "never put", randomID(t), time.Now(), false)
+}
+
+func testTokenExpired(t *testing.T, s captcha.Store) {
+	now := time.Now()
+	n := randomID(t)
+	putToken(t, s, n, now.Add(time.Minute))
+	wantTake(t, s, "at expiry", n, now.Add(time.Minute), false)
+	// Taking deleted it: it is not live even at a time it was.
+	wantTake(t, s, "taken at expiry, taken again before", n, now, false)
+	m := randomID(t)
+	putToken(t, s, m, now.Add(time.Minute))
+	wantTake(t, s, "long after expiry", m, now.Add(time.Hour), false)
+}
+
+// testTokensApartFromChallenges checks that a token nonce and a challenge id
+// that happen to be equal do not disturb each other.
+func testTokensApartFromChallenges(t *testing.T, s captcha.Store) {
+	now := time.Now()
+	c := newChallenge(t, now)
+	wantTake(t, s, "challenge id never put as a token", c.ID, now, false)
+	put(t, s, c)
+	wantTake(t, s, "challenge id never put as a token", c.ID, now, false)
+	putToken(t, s, c.ID, now.Add(time.Minute))
+	if _, err := s.Get(context.Background(), c.ID, now); err != nil {
+		t.Fatalf("Get(challenge whose id is also a token) = %v, want nil", err)
+	}
+	wantTake(t, s, "token named like a challenge", c.ID, now, true)
+	if _, err := s.Get(context.Background(), c.ID, now); err != nil {
+		t.Fatalf("Get(challenge after taking a token of its id) = %v, want nil", err)
+	}
+}
+
+// testTokenEviction puts 4×max tokens, each expiring later than the one
+// before, into a store that keeps max: every take reports live or not
+// without error, at most max are live, the last one put is live (the
+// others expire sooner), and none is live twice.
+func testTokenEviction(t *testing.T, s captcha.Store, max int) {
+	if max <= 0 {
+		t.Skip("Options.MaxTokens not set")
+	}
 	ctx := context.Background()
 	now := time.Now()
-	nonce := randomID(t)
-	first, err := s.Spend(ctx, nonce, now.Add(time.Minute), now)
-	if err != nil || !first {
-		t.Fatalf("Spend(new) = %v, %v; want true, nil", first, err)
+	nonces := make([]string, 4*max)
+	for i := range nonces {
+		nonces[i] = randomID(t)
+		putToken(t, s, nonces[i], now.Add(time.Minute+time.Duration(i)*time.Millisecond))
 	}
-	first, err = s.Spend(ctx, nonce, now.Add(time.Minute), now)
-	if err != nil || first {
-		t.Fatalf("Spend(again) = %v, %v; want false, nil", first, err)
+	live := 0
+	for i, n := range nonces {
+		ok, err := s.TakeToken(ctx, n, now)
+		if err != nil {
+			t.Fatalf("TakeToken(#%d of %d in a store for %d) = %v, want no error", i, len(nonces), max, err)
+		}
+		if ok {
+			live++
+		}
+		if i == len(nonces)-1 && !ok {
+			t.Fatalf("TakeToken(the last token put) = false, want it kept: it expires last")
+		}
+	}
+	if live > max {
+		t.Fatalf("%d tokens put into a store for %d: %d taken live, want at most %d", len(nonces), max, live, max)
+	}
+	for i, n := range nonces {
+		wantTake(t, s, fmt.Sprintf("#%d again", i), n, now, false)
 	}
 }
 
@@ -362,16 +489,21 @@ func testConcurrentRefresh(t *testing.T, s captcha.Store, n int) {
 	}
 }
 
-func testConcurrentSpend(t *testing.T, s captcha.Store, n int) {
+func testConcurrentTake(t *testing.T, s captcha.Store, n int) {
 	now := time.Now()
 	nonce := randomID(t)
-	var first atomic.Int64
+	putToken(t, s, nonce, now.Add(time.Minute))
+	var live, failed atomic.Int64
 	parallel(n, func(int) {
-		if ok, err := s.Spend(context.Background(), nonce, now.Add(time.Minute), now); err == nil && ok {
-			first.Add(1)
+		ok, err := s.TakeToken(context.Background(), nonce, now)
+		switch {
+		case err != nil:
+			failed.Add(1)
+		case ok:
+			live.Add(1)
 		}
 	})
-	if first.Load() != 1 {
-		t.Fatalf("%d concurrent spends of one token: %d first uses, want 1", n, first.Load())
+	if live.Load() != 1 || failed.Load() != 0 {
+		t.Fatalf("%d concurrent takes of one token: %d live, %d errors; want 1, 0", n, live.Load(), failed.Load())
 	}
 }

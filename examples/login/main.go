@@ -11,19 +11,49 @@
 //
 // Flags (each has an environment variable):
 //
-//	-addr      TOLLGATE_ADDR      listen address (default 127.0.0.1:8080)
-//	-lang      TOLLGATE_LANG      page language: auto (from the browser), en or ko (default auto)
-//	-redis     TOLLGATE_REDIS     Redis address; empty keeps everything in memory (default)
-//	-secret    TOLLGATE_SECRET    hex server secret shared by every server on one Redis
-//	-map       TOLLGATE_MAP       map source: procedural or osm (default procedural)
-//	-osm       TOLLGATE_OSM       OpenStreetMap extract (.osm or .osm.pbf) for -map osm
-//	-pool      TOLLGATE_POOL      challenges rendered ahead per kind and language (default 16; -1: none)
-//	-deceive   TOLLGATE_DECEIVE   decoy delay range for bots, e.g. 3s-5s (default 3s-5s)
-//	-log-level TOLLGATE_LOG_LEVEL debug, info, warn or error (default info)
+//	-addr         TOLLGATE_ADDR          listen address (default 127.0.0.1:8080)
+//	-lang         TOLLGATE_LANG          page language: auto (from the browser), en or ko (default auto)
+//	-redis        TOLLGATE_REDIS         Redis address; empty keeps everything in memory (default)
+//	-secret       TOLLGATE_SECRET        hex server secret shared by every server on one Redis
+//	-map          TOLLGATE_MAP           map source: procedural or osm (default procedural)
+//	-osm          TOLLGATE_OSM           OpenStreetMap extract (.osm or .osm.pbf) for -map osm
+//	-pool         TOLLGATE_POOL          challenges rendered ahead per kind and language (default 16; -1: none)
+//	-deceive      TOLLGATE_DECEIVE       decoy delay range for bots, e.g. 3s-5s (default 3s-5s)
+//	-log-level    TOLLGATE_LOG_LEVEL     debug, info, warn or error (default info)
+//	-status-token TOLLGATE_STATUS_TOKEN  secret that opens the status page to whoever presents it (at least 32 characters)
 //
 // Demo account: demo@haneul.example / correct-horse-battery. Pages: /login,
-// /status (operator's view), /metrics (Prometheus). The process stops
-// gracefully on SIGINT and SIGTERM.
+// /status and /status.json (the operator's view), /metrics (Prometheus).
+// The process stops gracefully on SIGINT and SIGTERM.
+//
+// The status page lists client addresses, accounts, verdicts and who was
+// deceived, and the metrics count bots and deceptions, so they are served
+// only to the operator; to anyone else /status, /status.json and /metrics
+// answer 404, like a path that does not exist, whatever the method (a
+// Prometheus server scrapes /metrics with the token as its bearer token):
+//
+//   - Without -status-token, only from this machine: the server must listen
+//     on a loopback address (the default 127.0.0.1:8080, not :8080), the TCP
+//     peer must be a loopback address, the Host header must name loopback
+//     (localhost, 127.0.0.1, [::1]) and the request must carry no proxy
+//     header (Forwarded, X-Forwarded-For, X-Real-IP, Via and the like).
+//     Forwarding headers never grant access. A reverse proxy on this machine
+//     that adds none of them makes everyone it relays look local: behind
+//     one, set -status-token.
+//   - With -status-token (better given as TOLLGATE_STATUS_TOKEN, which ps
+//     does not show), only to whoever presents the token, from anywhere,
+//     loopback included: "Authorization: Bearer TOKEN" (for scripts:
+//     curl -H "Authorization: Bearer $TOLLGATE_STATUS_TOKEN"
+//     http://HOST/status.json) or /status?token=TOKEN (for a browser; the
+//     page's refresh and its /status.json link keep the token). The token is
+//     compared in constant time. Viewers that are not local operators see
+//     client addresses cut to their /24 or /48 and accounts as tags keyed by
+//     this process.
+//
+// No viewer is shown the records about its own address: the page never
+// tells a client how it was judged or that it was deceived. To watch your
+// own test bot on the page from the same machine, send it from another
+// loopback address (on Linux: curl --interface 127.0.0.2 ...).
 package main
 
 import (
@@ -72,6 +102,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	pool := fs.Int("pool", 0, "challenges rendered ahead per kind and language")
 	deceive := fs.String("deceive", env("TOLLGATE_DECEIVE", "3s-5s"), "decoy delay range for bots, e.g. 3s-5s")
 	level := fs.String("log-level", env("TOLLGATE_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
+	fs.StringVar(&cfg.StatusToken, "status-token", env("TOLLGATE_STATUS_TOKEN", ""),
+		"secret that opens /status to whoever presents it, from anywhere (prefer TOLLGATE_STATUS_TOKEN)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -44,6 +47,9 @@ type config struct {
 	IPLimit, AccountLimit, ChallengeLimit ratelimit.Limit
 	// MaxRefreshes is how many new challenges one screen may take.
 	MaxRefreshes int
+	// StatusToken, when set, opens the status page to whoever presents it
+	// and to nobody else; unset, only a local operator sees the page.
+	StatusToken string
 }
 
 func defaultConfig() config {
@@ -82,6 +88,17 @@ func (c config) validate() error {
 			return errors.New("-secret must be at least 32 bytes in hex (64 hex digits)")
 		}
 	}
+	if c.StatusToken != "" {
+		if len(c.StatusToken) < 32 {
+			return errors.New("-status-token must be at least 32 characters (try: openssl rand -hex 32)")
+		}
+		for i := 0; i < len(c.StatusToken); i++ {
+			// It travels in a header and a URL: printable ASCII, no spaces.
+			if b := c.StatusToken[i]; b <= ' ' || b > '~' {
+				return errors.New("-status-token must be printable ASCII with no spaces")
+			}
+		}
+	}
 	if c.DeceiveMin < 0 || c.DeceiveMax < c.DeceiveMin {
 		return fmt.Errorf("-deceive: bad range %v-%v", c.DeceiveMin, c.DeceiveMax)
 	}
@@ -101,6 +118,14 @@ type server struct {
 	rdb      *redis.Client
 	started  time.Time
 	closeMu  sync.Once
+
+	// statusToken is the SHA-256 of cfg.StatusToken, nil when unset.
+	statusToken *[sha256.Size]byte
+	// loopbackListen is set when cfg.Addr is a loopback address: only
+	// then may a local operator see the status page without the token.
+	loopbackListen bool
+	// maskKey keys the tags that stand for accounts on a masked status page.
+	maskKey [32]byte
 }
 
 // newServer builds the server: the tollgate Gate with the configured map
@@ -120,6 +145,14 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		stats:    newEventStats(40),
 		started:  time.Now(),
 	}
+	if cfg.StatusToken != "" {
+		h := sha256.Sum256([]byte(cfg.StatusToken))
+		s.statusToken = &h
+	}
+	if host, _, err := net.SplitHostPort(cfg.Addr); err == nil && host != "" {
+		s.loopbackListen = loopbackHost(host)
+	}
+	rand.Read(s.maskKey[:])
 	var err error
 	if s.pages, err = newPages(); err != nil {
 		return nil, err
@@ -234,9 +267,17 @@ func (s *server) routes() {
 	mux.Handle("POST /session/renew", g.Lane(tollgate.ClassBackground)(http.HandlerFunc(s.renew)))
 	mux.HandleFunc("GET /welcome", s.welcome)
 	mux.HandleFunc("POST /logout", s.logout)
-	mux.HandleFunc("GET /status", s.status)
-	mux.HandleFunc("GET /status.json", s.statusJSON)
-	mux.Handle("GET /metrics", g.MetricsHandler())
+	// No method in these patterns: a POST must get the same 404 as any
+	// other request that may not see the page, not a 405 that shows it exists.
+	mux.HandleFunc("/status", s.status)
+	mux.HandleFunc("/status.json", s.statusJSON)
+	// The metrics count bots and deceptions: operators only, as the status page.
+	metrics := g.MetricsHandler()
+	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := s.statusAllowed(w, r); ok {
+			metrics.ServeHTTP(w, r)
+		}
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))

@@ -56,16 +56,20 @@ func get(t *testing.T, c *http.Client, u string, hdr ...string) (*http.Response,
 
 func TestParseConfig(t *testing.T) {
 	env := map[string]string{"TOLLGATE_LANG": "ko", "TOLLGATE_POOL": "4", "TOLLGATE_DECEIVE": "1s-2s"}
+	env["TOLLGATE_STATUS_TOKEN"] = testToken
 	cfg, err := parseConfig([]string{"-addr", "127.0.0.1:9999", "-map", "procedural"}, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != "127.0.0.1:9999" || cfg.Lang != "ko" || cfg.Pool != 4 || cfg.DeceiveMin != time.Second || cfg.DeceiveMax != 2*time.Second {
+	if cfg.Addr != "127.0.0.1:9999" || cfg.Lang != "ko" || cfg.Pool != 4 || cfg.DeceiveMin != time.Second || cfg.DeceiveMax != 2*time.Second ||
+		cfg.StatusToken != testToken {
 		t.Fatalf("config = %+v", cfg)
 	}
 	bad := [][]string{
 		{"-lang", "fr"}, {"-map", "satellite"}, {"-map", "osm"}, {"-secret", "abcd"},
 		{"-deceive", "5s-1s"}, {"-deceive", "soon"}, {"-log-level", "loud"}, {"extra"},
+		{"-status-token", testToken[:31]}, {"-status-token", testToken + " x"}, {"-status-token", testToken + "\n"},
+		{"-status-token", testToken + "é"},
 	}
 	for _, args := range bad {
 		if _, err := parseConfig(args, func(string) string { return "" }, io.Discard); err == nil {
@@ -80,6 +84,9 @@ func TestPages(t *testing.T) {
 	res, body := get(t, c, ts.URL+"/login", "Accept-Language", "ko-KR,ko;q=0.9,en;q=0.5")
 	if res.StatusCode != 200 || !strings.Contains(body, `<html lang="ko">`) || !strings.Contains(body, "로그인") {
 		t.Fatalf("Korean login page: %d\n%s", res.StatusCode, body)
+	}
+	if strings.Contains(body, `href="/status`) {
+		t.Error("the public login page links the operator's status page")
 	}
 	for _, want := range []string{`<div data-tollgate-captcha>`, `/tollgate/static/widget.js`, `/tollgate/static/widget.css`,
 		`name="email"`, `name="password"`} {
@@ -154,20 +161,18 @@ func TestBotIsDeceived(t *testing.T) {
 	if res2.StatusCode != 200 || !strings.Contains(string(b), `id="welcome"`) {
 		t.Fatalf("fake session page = %d", res2.StatusCode)
 	}
-	// ...but it is a decoy, and the operator sees why.
+	// ...but it is a decoy, and the operator sees why (from another
+	// loopback address: nobody is shown the records about its own).
 	if ss, ok := srv.sessions.get(session.Value); !ok || !ss.decoy {
 		t.Fatalf("session %+v is not a decoy", ss)
 	}
-	var st statusData
-	_, body := get(t, c, ts.URL+"/status.json")
-	if err := json.Unmarshal([]byte(body), &st); err != nil {
-		t.Fatal(err)
-	}
+	const operator, host = "127.0.0.2:40000", "127.0.0.1:8080"
+	st := decodeStatus(t, serve(t, srv, "GET", "/status.json", operator, host))
 	if st.Bot != 1 || st.Deceived != 1 || len(st.Verdicts) != 1 || st.Verdicts[0].Reasons[0] != "no_telemetry" ||
 		len(st.Logins) != 1 || st.Logins[0].Outcome != "deceived" {
 		t.Fatalf("status = %+v", st)
 	}
-	if _, page := get(t, c, ts.URL+"/status"); !strings.Contains(page, "no_telemetry") {
+	if page := serve(t, srv, "GET", "/status", operator, host).Body.String(); !strings.Contains(page, "no_telemetry") {
 		t.Fatal("the status page does not show the verdict's reason")
 	}
 }
