@@ -2,11 +2,13 @@ package tollgate
 
 import "github.com/tollgate/tollgate/behavior"
 
-// Form fields of the widget, as captcha.Require reads them.
+// Form fields of the widget, as Protect reads them.
 const (
 	FieldNameID     = "tollgate_id"
 	FieldNameAnswer = "tollgate_answer"
 	FieldNameToken  = "tollgate_token"
+	// FieldNameWork carries the widget's proof of work (package pow).
+	FieldNameWork = "tollgate_pow"
 )
 
 // newScorer returns the default behavior scorer: it expects the CAPTCHA

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -88,5 +89,34 @@ func BenchmarkLogHook(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		h(ctx, e)
+	}
+}
+
+// BenchmarkProtectManaged measures a person's post in managed mode, in
+// memory, that passes with no puzzle: intake, limits, lane, scoring, the
+// proof of work (issued at difficulty 1 outside the timer), the risk
+// decision and the protected handler.
+func BenchmarkProtectManaged(b *testing.B) {
+	g, err := New(WithImageGenerator(fixedGenerator("x")), WithAudioGenerator(nil), WithoutPool(), WithIPLimit(nil),
+		WithChallengeLimit(nil), WithProofOfWork(1), WithExpectedFields("username", "password"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer g.Close()
+	p := g.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	form := url.Values{"username": {"kim"}, "password": {"hunter22"}, behavior.DefaultField: {personLogin(1)}}
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		form.Set(FieldNameWork, work(b, g))
+		body := form.Encode()
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		b.StartTimer()
+		p.ServeHTTP(w, req)
+		if w.Code != http.StatusNoContent {
+			b.Fatalf("managed post = %d %s", w.Code, w.Body)
+		}
 	}
 }

@@ -5,8 +5,8 @@
 //
 //	g, err := tollgate.New(tollgate.WithLogger(logger))
 //	...
-//	mux.Handle("/login", g.Protect(loginHandler)) // checks every POST
-//	mux.Handle(g.PathPrefix()+"/", g.Handler())  // widget, challenges, media, collector
+//	mux.Handle("/login", g.Protect(loginHandler)) // checks every POST (managed mode)
+//	mux.Handle(g.PathPrefix()+"/", g.Handler())  // widget, proof of work, challenges, media, collector
 //
 // and one tag in the form, plus the widget's script and stylesheet:
 //
@@ -22,6 +22,22 @@
 // routes. Each part lives in its own package (captcha, captcha/maptile,
 // audio, behavior, ratelimit, redisstore) and can be used alone; the
 // options of New replace any of them.
+//
+// # Modes
+//
+// A protected route is in ModeManaged unless WithMode says otherwise: the
+// widget shows a compact "Checking… / Verified" state, solves a small proof
+// of work (package pow) in a Web Worker while the person types, and the
+// form posts as usual. Protect weighs the evidence (Decide: the behavior
+// verdict, the suspects registry, recent failures of the network and the
+// account, how busy the network is, the load level, the proof of work) and
+// lets the post through with no puzzle, asks for a challenge (the widget
+// shows the map inline, keeping what was typed; ChallengeRequiredError is
+// the documented JSON), or deceives a post with positive bot evidence.
+// Missing telemetry alone never means deception: a person with JavaScript
+// off solves the server-rendered challenge of Gate.NoScript, and a client
+// testing with curl gets a clear challenge_required answer. ModeAlways asks
+// for a solved challenge on every post; ModeNever never shows a puzzle.
 //
 // # Security
 //
@@ -89,9 +105,14 @@
 // CaptchaLogHook, BehaviorLogHook, RateLimitLogHook, RedisLogHook and
 // AudioLogHook.
 //
-// # Metrics
+// # Metrics and health
 //
-// Gate.MetricsHandler serves counters and gauges in the Prometheus text
-// format (metric names start with "tollgate_"), with no dependency;
+// Package prom (github.com/tollgate/tollgate/prom) exports the Gate's
+// metrics through the Prometheus client library: counters and latency
+// histograms fed by WithEventHook, gauges read from the limiter and the
+// pool. This package does not import it. Gate.MetricsHandler serves a
+// smaller set in the Prometheus text format with no dependency;
 // Gate.RecentVerdicts and Limiter().Stats() give a status page its numbers.
+// Gate.Health probes the stores (a Redis PING for package redisstore's) for
+// a health endpoint: a store out of reach is unhealthy.
 package tollgate

@@ -7,7 +7,7 @@ import (
 	"github.com/tollgate/tollgate/behavior"
 	"github.com/tollgate/tollgate/captcha"
 	"github.com/tollgate/tollgate/ratelimit"
-	"github.com/tollgate/tollgate/redisstore"
+	"github.com/tollgate/tollgate/redisstore/redisevent"
 )
 
 // Sources of events: the package that made the decision.
@@ -55,7 +55,7 @@ type Event struct {
 	Captcha   *captcha.Event
 	Behavior  *behavior.Event
 	RateLimit *ratelimit.Event
-	Redis     *redisstore.Event
+	Redis     *redisevent.Event
 	Audio     *audio.Event
 
 	// Verdict and Score are the behavior verdict of an EventAllowed; Kind
@@ -64,6 +64,14 @@ type Event struct {
 	Score   float64
 	Kind    string
 	Reason  string
+	// Decision is the managed mode's risk decision time (signals gathered
+	// and Decide run) of an EventChallenged, and of an EventAllowed that
+	// passed with no puzzle; 0 otherwise.
+	Decision time.Duration
+	// Err is the error of an EventDenied, whose text Reason is: match it
+	// with errors.Is (captcha.ErrStore, captcha.ErrBadRequest, ...) or map
+	// it to a code with captcha.ErrorResponse.
+	Err error
 }
 
 // FromCaptcha wraps a captcha event.
@@ -82,8 +90,9 @@ func FromRateLimit(e ratelimit.Event, now time.Time) Event {
 	return Event{Source: SourceRateLimit, Type: e.Type, Time: now, RateLimit: &e}
 }
 
-// FromRedis wraps a redisstore event, stamped with now.
-func FromRedis(e redisstore.Event, now time.Time) Event {
+// FromRedis wraps a redisstore event (redisstore.Event is redisevent.Event),
+// stamped with now.
+func FromRedis(e redisevent.Event, now time.Time) Event {
 	return Event{Source: SourceRedis, Type: e.Type, Time: now, Redis: &e}
 }
 

@@ -2,6 +2,7 @@ package tollgate_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,13 +15,13 @@ import (
 )
 
 // A login handler protected in a few lines: the Gate's Handler serves the
-// widget, challenges and media; Protect checks every post. Here a bot posts
-// the form directly, without the widget: it is judged a bot and deceived:
-// it gets exactly what a real failure of its post gets (here, carrying no
-// answer, "missing_answer") after the failure delay, set to zero for the
-// example.
+// widget, challenges, media and proof-of-work puzzles; Protect checks every
+// post. In the default managed mode a person's post with the widget's
+// telemetry and proof of work passes with no puzzle; here a client posts
+// the form directly, with neither (curl, or JavaScript off), and is asked
+// to solve a challenge, never deceived: missing telemetry is no evidence.
 func Example() {
-	g, err := tollgate.New(tollgate.WithoutPool(), tollgate.WithDeceiveDelay(0, 0))
+	g, err := tollgate.New(tollgate.WithoutPool())
 	if err != nil {
 		panic(err)
 	}
@@ -36,13 +37,21 @@ func Example() {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, req)
-	fmt.Print(rec.Code, " ", rec.Body)
+	var answer struct {
+		Code      string `json:"code"`
+		Challenge struct {
+			Kind      string `json:"kind"`
+			MediaType string `json:"mediaType"`
+		} `json:"challenge"`
+	}
+	json.Unmarshal(rec.Body.Bytes(), &answer)
+	fmt.Println(rec.Code, answer.Code, answer.Challenge.Kind, answer.Challenge.MediaType)
 
 	v := g.RecentVerdicts()[0]
 	fmt.Println(v.Verdict, v.Deceived, v.Reasons[0].Code)
 	// Output:
-	// 403 {"ok":false,"error":"captcha: no challenge answer or token in the request","code":"missing_answer","newChallenge":true}
-	// bot true no_telemetry
+	// 403 challenge_required image image/png
+	// bot false no_telemetry
 }
 
 // LogHook writes each event as one structured record with stable field
@@ -99,7 +108,7 @@ func ExampleGate_MetricsHandler() {
 	rec := httptest.NewRecorder()
 	g.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	for _, line := range strings.Split(rec.Body.String(), "\n") {
-		if strings.Contains(line, "tollgate_behavior_verdicts_total") || strings.HasPrefix(line, "tollgate_behavior_deceived_total") {
+		if strings.Contains(line, "tollgate_behavior_verdicts_total") || strings.HasPrefix(line, "tollgate_protect_total") {
 			fmt.Println(line)
 		}
 	}
@@ -107,5 +116,5 @@ func ExampleGate_MetricsHandler() {
 	// # HELP tollgate_behavior_verdicts_total Scored form posts by verdict (human, suspect, bot).
 	// # TYPE tollgate_behavior_verdicts_total counter
 	// tollgate_behavior_verdicts_total{verdict="bot"} 1
-	// tollgate_behavior_deceived_total 1
+	// tollgate_protect_total{outcome="challenged"} 1
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/tollgate/tollgate/behavior"
 	"github.com/tollgate/tollgate/captcha"
 	"github.com/tollgate/tollgate/captcha/maptile"
+	"github.com/tollgate/tollgate/pow"
 	"github.com/tollgate/tollgate/ratelimit"
 )
 
@@ -53,6 +54,10 @@ type Gate struct {
 	ids       requestIDs
 	now       func() time.Time
 	delayed   atomic.Int64 // requests in the failure delay (see failLater)
+	work      *pow.Issuer  // nil with WithoutProofOfWork
+	noAudio   bool         // the Gate built its captcha Service without audio
+	failures  ratelimit.KeyLimiter
+	risk      RiskPolicy
 }
 
 // New returns a Gate. With no options it has:
@@ -121,6 +126,10 @@ func New(opts ...Option) (*Gate, error) {
 		g.Close()
 		return nil, err
 	}
+	if err := g.buildRisk(); err != nil {
+		g.Close()
+		return nil, err
+	}
 	g.scorer = cfg.scorer
 	if g.scorer == nil {
 		g.scorer = newScorer(cfg.expected)
@@ -130,6 +139,52 @@ func New(opts ...Option) (*Gate, error) {
 		g.suspects = behavior.NewMemorySuspects()
 	}
 	return g, nil
+}
+
+// buildRisk builds what the managed mode decides with: the proof-of-work
+// issuer, keeping its puzzles in the captcha Store, and the failure
+// counters.
+func (g *Gate) buildRisk() error {
+	cfg := &g.cfg
+	g.risk = cfg.risk
+	if g.risk.DeceiveAt < behavior.VerdictSuspect {
+		g.risk.DeceiveAt = cfg.deceiveAt
+	}
+	g.risk = g.risk.withDefaults()
+	g.failures = cfg.failureLimit
+	if g.failures == nil {
+		m, err := ratelimit.NewMemoryKeyLimiter(g.risk.Failures)
+		if err != nil {
+			return fmt.Errorf("tollgate: failure limit: %w", err)
+		}
+		g.failures = m
+	}
+	if cfg.noWork {
+		return nil
+	}
+	if cfg.workBits <= 0 {
+		cfg.workBits = DefaultWorkBits
+	}
+	secret := cfg.secret
+	if len(secret) == 0 {
+		secret = make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return fmt.Errorf("tollgate: making a secret: %w", err)
+		}
+	}
+	// Puzzles live beside the tokens in a shared store (several servers),
+	// but in their own bounded table in one process, so that fetching
+	// puzzles cannot evict verification tokens.
+	var store pow.Store = workStore{g.svc.Store()}
+	if _, ok := g.svc.Store().(*captcha.MemoryStore); ok {
+		store = pow.NewMemoryStore(0)
+	}
+	w, err := pow.New(secretFor(secret, "pow"), pow.WithStore(store))
+	if err != nil {
+		return fmt.Errorf("tollgate: proof of work: %w", err)
+	}
+	g.work = w
+	return nil
 }
 
 func (g *Gate) buildCaptcha() error {
@@ -159,14 +214,19 @@ func (g *Gate) buildCaptcha() error {
 		}
 		au = s
 	}
-	copts := []captcha.Option{
+	var copts []captcha.Option
+	if len(cfg.secret) > 0 {
+		copts = append(copts, captcha.WithSecret(secretFor(cfg.secret, "captcha")))
+	}
+	copts = append(copts,
 		captcha.WithGenerator(captcha.KindImage, image),
 		captcha.WithPathPrefix(cfg.prefix),
 		captcha.WithEventHook(func(ctx context.Context, e captcha.Event) { g.Observe(ctx, FromCaptcha(e)) }),
-	}
+	)
 	if au != nil {
 		copts = append(copts, captcha.WithGenerator(captcha.KindAudio, au))
 	}
+	g.noAudio = au == nil
 	if !cfg.noPool {
 		pc := DefaultPool
 		if cfg.pool != nil {
@@ -271,13 +331,19 @@ func (g *Gate) Observe(ctx context.Context, e Event) {
 		res := e.Behavior.Result
 		g.recent.add(VerdictRecord{
 			Time: e.Time, Request: e.Request, Key: e.Behavior.Key, Verdict: res.Verdict, Score: res.Score,
-			Reasons: append([]behavior.Reason(nil), res.Reasons...), Deceived: res.Verdict >= g.cfg.deceiveAt,
+			Reasons: append([]behavior.Reason(nil), res.Reasons...), Deceived: g.deceives(res),
 		})
 	}
 	for _, h := range g.cfg.hooks {
 		h(ctx, e)
 	}
 	g.logHook(ctx, e)
+}
+
+// deceives reports whether Protect deceives a post scored res: positive
+// bot evidence only, never missing telemetry alone.
+func (g *Gate) deceives(res behavior.Result) bool {
+	return res.Verdict >= g.cfg.deceiveAt && !res.Has(behavior.ReasonNoTelemetry)
 }
 
 // Close stops the background work of the parts the Gate built (the
@@ -316,6 +382,18 @@ func (g *Gate) PathPrefix() string { return g.cfg.prefix }
 // writeCaptchaError is the default CAPTCHA error handler: the status and
 // JSON of captcha.ErrorResponse.
 func writeCaptchaError(w http.ResponseWriter, _ *http.Request, err error) {
+	var cr *ChallengeRequiredError
+	switch {
+	case errors.As(err, &cr):
+		writeJSON(w, http.StatusForbidden, challengeJSON{
+			ErrorJSON: captcha.ErrorJSON{Error: cr.Error(), Code: "challenge_required", NewChallenge: true},
+			Challenge: cr.Challenge,
+		})
+		return
+	case errors.Is(err, errDenied):
+		writeJSON(w, http.StatusForbidden, captcha.ErrorJSON{Error: errDenied.Error(), Code: "denied"})
+		return
+	}
 	status, body := captcha.ErrorResponse(err)
 	writeJSON(w, status, body)
 }

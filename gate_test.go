@@ -83,12 +83,17 @@ func TestProtectAnswerWithoutToken(t *testing.T) {
 	if w.Code != http.StatusOK {
 		t.Fatalf("id and answer = %d %s, want 200", w.Code, w.Body)
 	}
-	// No answer at all.
+	// No answer at all: a ModeAlways route says so; a managed one (the
+	// default) asks for a challenge.
 	f = loginForm("", humanLogin(3))
 	f.Del(FieldNameAnswer)
-	w = postForm(p, "/login", f, nil)
+	w = postForm(g.Protect(h, WithMode(ModeAlways)), "/login", f, nil)
 	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), `"missing_answer"`) {
 		t.Fatalf("no answer = %d %s, want 403 missing_answer", w.Code, w.Body)
+	}
+	w = postForm(p, "/login", f, nil)
+	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), `"challenge_required"`) {
+		t.Fatalf("no answer, managed = %d %s, want 403 challenge_required", w.Code, w.Body)
 	}
 }
 
@@ -97,9 +102,8 @@ func TestProtectDeceivesBot(t *testing.T) {
 	h := &okHandler{}
 	p := g.Protect(h)
 	_, token := solve(t, g, "mapo bridge")
-	// A bot that posts the form directly, without telemetry, even with a
-	// solved CAPTCHA.
-	w := postForm(p, "/login", loginForm(token, ""), nil)
+	// A script that fills the form, even with a solved CAPTCHA.
+	w := postForm(p, "/login", loginForm(token, botLogin(3)), nil)
 	if w.Code != http.StatusForbidden || !strings.Contains(w.Body.String(), `"invalid_token"`) {
 		t.Fatalf("bot got %d %s, want the answer of a spent token", w.Code, w.Body)
 	}
@@ -114,7 +118,7 @@ func TestProtectDeceivesBot(t *testing.T) {
 		}
 	}
 	rv := g.RecentVerdicts()
-	if len(rv) != 1 || rv[0].Verdict != behavior.VerdictBot || !rv[0].Deceived || !hasReason(rv[0].Reasons, behavior.ReasonNoTelemetry) {
+	if len(rv) != 1 || rv[0].Verdict != behavior.VerdictBot || !rv[0].Deceived || !hasReason(rv[0].Reasons, behavior.ReasonUntypedField) {
 		t.Fatalf("recent verdicts = %+v", rv)
 	}
 	s, ok, err := g.Suspects().Lookup(context.Background(), "ip:192.0.2.7", time.Now())
@@ -408,12 +412,12 @@ func TestProtectConcurrent(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			_, token := solve(t, g, "mapo bridge")
-			tel := ""
-			if i%2 == 0 {
+			tel, person := botLogin(uint64(i)), i%2 == 0
+			if person {
 				tel = humanLogin(uint64(i))
 			}
 			w := postForm(p, "/login", loginForm(token, tel), nil)
-			if want := map[bool]int{true: 200, false: 403}[tel != ""]; w.Code != want {
+			if want := map[bool]int{true: 200, false: 403}[person]; w.Code != want {
 				t.Errorf("post %d = %d, want %d", i, w.Code, want)
 			}
 		}(i)

@@ -3,13 +3,16 @@ package tollgate
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"math/bits"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -71,6 +74,7 @@ func newTestGate(t *testing.T, opts ...Option) (*Gate, *recorder) {
 		WithAudioGenerator(nil),
 		WithoutPool(),
 		WithDeceiveDelay(0, 0),
+		WithProofOfWork(4),
 		WithExpectedFields("username", "password"),
 		WithEventHook(rec.hook),
 	}, opts...)
@@ -198,6 +202,13 @@ func loginForm(token, telemetry string) url.Values {
 	return f
 }
 
+// botLogin is the telemetry of a script that fills every field (no keys,
+// untrusted input events): positive bot evidence.
+func botLogin(seed uint64) string {
+	return humanTelemetry(seed, typed{name: "username", value: "kim", script: true}, typed{name: "password", value: "hunter22", script: true},
+		typed{name: FieldNameAnswer, value: "mapo bridge", script: true})
+}
+
 func humanLogin(seed uint64) string {
 	return humanTelemetry(seed, typed{name: "username", value: "kim"}, typed{name: "password", value: "hunter22"},
 		typed{name: FieldNameAnswer, value: "mapo bridge"})
@@ -212,4 +223,69 @@ func jsonLogger(buf *bytes.Buffer) *slog.Logger {
 			}
 			return a
 		}}))
+}
+
+// work gets a proof-of-work puzzle through the Gate's handler and solves
+// it as the widget's worker does, returning the solution for the form.
+func work(t testing.TB, g *Gate) string {
+	t.Helper()
+	w := serve(g.Handler(), http.MethodPost, "/tollgate/pow", strings.NewReader(`{}`), http.Header{"Content-Type": {"application/json"}})
+	if w.Code != http.StatusCreated {
+		t.Fatalf("POST /tollgate/pow = %d %s", w.Code, w.Body)
+	}
+	var pz struct {
+		Challenge  string `json:"challenge"`
+		Difficulty int    `json:"difficulty"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &pz); err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; ; n++ {
+		sol := pz.Challenge + ":" + strconv.Itoa(n)
+		sum := sha256.Sum256([]byte(sol))
+		if leadingZeros(sum[:]) >= pz.Difficulty {
+			return sol
+		}
+	}
+}
+
+func leadingZeros(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c != 0 {
+			return n + bits.LeadingZeros8(c)
+		}
+		n += 8
+	}
+	return n
+}
+
+// typerLogin is the telemetry of a zero-delay typer with
+// navigator.webdriver set: keys held 3 ms, 1 ms apart, the first one at the
+// focus, no pointer path (positive bot evidence, with or without an answer
+// field).
+func typerLogin(fields ...typed) string {
+	t := &behavior.Telemetry{Version: behavior.Version, Step: 0.1, Load: 400, WebDriver: true}
+	now := 600.0
+	for _, f := range fields {
+		fld := behavior.Field{Name: f.name, FinalLen: behavior.Length(f.value)}
+		now += 5
+		fld.Events = append(fld.Events, behavior.Entry{Type: behavior.EntryFocus, T: now, D: 0.3, Ref: -1,
+			Pointer: &behavior.Pointer{Kind: behavior.PointerMouse, SinceDown: 1}})
+		for range f.value {
+			now += 1
+			down := len(fld.Events)
+			fld.Events = append(fld.Events,
+				behavior.Entry{Type: behavior.EntryKeyDown, Key: behavior.KeyLetter, T: now, D: 0.2, Ref: -1},
+				behavior.Entry{Type: behavior.EntryBeforeInput, T: now + 0.1, D: 0.1, InputType: behavior.InputInsertText, Ref: -1},
+				behavior.Entry{Type: behavior.EntryInput, T: now + 0.2, D: 0.1, InputType: behavior.InputInsertText, N: 1, Ref: -1},
+				behavior.Entry{Type: behavior.EntryKeyUp, Key: behavior.KeyLetter, T: now + 3, D: 0.2, Ref: down})
+		}
+		now += 5
+		fld.Events = append(fld.Events, behavior.Entry{Type: behavior.EntryBlur, T: now, D: 0.2, N: fld.FinalLen, Ref: -1})
+		t.Fields = append(t.Fields, fld)
+	}
+	t.Submit = behavior.Submit{T: now + 5, D: 0.4, Via: behavior.ViaClick, Pointer: behavior.Pointer{Kind: behavior.PointerMouse, SinceDown: 1}}
+	b, _ := t.MarshalJSON()
+	return string(b)
 }

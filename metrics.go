@@ -31,7 +31,7 @@ var families = []struct {
 	{"tollgate_behavior_deceived_total", metricInfo{"Requests answered with the decoy after the delay.", "counter"}},
 	{"tollgate_behavior_errors_total", metricInfo{"Forms that could not be read or suspects that could not be recorded.", "counter"}},
 	{"tollgate_suspects", metricInfo{"Client keys held in the in-memory suspects registry.", "gauge"}},
-	{"tollgate_protect_total", metricInfo{"Protected requests by outcome (allowed, denied).", "counter"}},
+	{"tollgate_protect_total", metricInfo{"Protected requests by outcome (allowed, denied, challenged).", "counter"}},
 	{"tollgate_ratelimit_level", metricInfo{"Current load level: 0 normal, 1 elevated, 2 high, 3 critical.", "gauge"}},
 	{"tollgate_ratelimit_seats", metricInfo{"Total number of admission seats.", "gauge"}},
 	{"tollgate_ratelimit_in_flight", metricInfo{"Seats held, by class.", "gauge"}},
@@ -123,6 +123,8 @@ func (m *metrics) observe(e Event) {
 			m.add("tollgate_protect_total", labels("outcome", "allowed"), 1)
 		case EventDenied:
 			m.add("tollgate_protect_total", labels("outcome", "denied"), 1)
+		case EventChallenged:
+			m.add("tollgate_protect_total", labels("outcome", "challenged"), 1)
 		}
 	}
 }

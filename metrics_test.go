@@ -69,7 +69,7 @@ func TestMetricsHandler(t *testing.T) {
 	p := g.Protect(&okHandler{})
 	_, token := solve(t, g, "mapo bridge")
 	postForm(p, "/login", loginForm(token, humanLogin(1)), nil)
-	postForm(p, "/login", loginForm("", ""), nil)
+	postForm(p, "/login", loginForm(token, botLogin(2)), nil) // deceived: its token is spent
 	g.Observe(context.Background(), FromRedis(redisstore.Event{Type: redisstore.EventError, Store: "captcha", Op: `at"tempt`}, g.now()))
 	g.Observe(context.Background(), Event{Source: SourceRateLimit, Type: ratelimit.EventKeyLimited, Policy: "ip",
 		RateLimit: &ratelimit.Event{Type: ratelimit.EventKeyLimited}})
@@ -92,7 +92,7 @@ func TestMetricsHandler(t *testing.T) {
 		`tollgate_captcha_events_total{kind="image",type="token.verified"} 1`,
 		`tollgate_behavior_verdicts_total{verdict="bot"} 1`,
 		`tollgate_behavior_verdicts_total{verdict="human"} 1`,
-		`tollgate_behavior_reasons_total{reason="no_telemetry"} 1`,
+		`tollgate_behavior_reasons_total{reason="untyped_field"} 1`,
 		`tollgate_protect_total{outcome="allowed"} 1`,
 		`tollgate_ratelimit_admitted_total{class="login"} 2`, // admission comes before the checks
 		`tollgate_ratelimit_rejected_total{class="login_background",reason="shed"} 0`,
@@ -124,7 +124,7 @@ func TestWriteTextOrder(t *testing.T) {
 	want := `# HELP tollgate_behavior_deceived_total Requests answered with the decoy after the delay.
 # TYPE tollgate_behavior_deceived_total counter
 tollgate_behavior_deceived_total 3
-# HELP tollgate_protect_total Protected requests by outcome (allowed, denied).
+# HELP tollgate_protect_total Protected requests by outcome (allowed, denied, challenged).
 # TYPE tollgate_protect_total counter
 tollgate_protect_total{outcome="allowed"} 5
 tollgate_protect_total{outcome="denied"} 2

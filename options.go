@@ -22,6 +22,13 @@ type config struct {
 	logger    *slog.Logger
 	hooks     []func(context.Context, Event)
 	recentLen int
+	secret    []byte
+
+	// managed mode
+	risk         RiskPolicy
+	failureLimit ratelimit.KeyLimiter
+	workBits     int
+	noWork       bool
 
 	// captcha
 	service      *captcha.Service
@@ -70,6 +77,33 @@ func WithPathPrefix(p string) Option {
 // WithMaxBodyBytes limits the body of a protected request (default 256 KiB:
 // a login form with its behavior telemetry needs well under 100 KiB).
 func WithMaxBodyBytes(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// WithSecret sets the secret that keys the CAPTCHA's answer digests,
+// rendering seeds and tokens and the proof-of-work puzzles (default: 32
+// random bytes per Gate). Servers that share a store must share it; keep
+// it at least 32 random bytes.
+func WithSecret(secret []byte) Option {
+	return func(c *config) { c.secret = append([]byte(nil), secret...) }
+}
+
+// WithRisk sets the thresholds of the managed mode's risk decision (see
+// RiskPolicy and Decide; zero fields keep their defaults).
+func WithRisk(p RiskPolicy) Option { return func(c *config) { c.risk = p } }
+
+// WithFailureLimit sets where the managed mode counts failed checks per
+// network and per account (default: in memory, RiskPolicy.Failures). Pass
+// a shared KeyLimiter (package redisstore) when several servers serve one
+// site.
+func WithFailureLimit(kl ratelimit.KeyLimiter) Option { return func(c *config) { c.failureLimit = kl } }
+
+// WithProofOfWork sets the base difficulty of the widget's proof of work,
+// in leading zero bits of SHA-256 (default DefaultWorkBits); every load
+// level above normal adds 2 bits, for every client.
+func WithProofOfWork(bits int) Option { return func(c *config) { c.workBits, c.noWork = bits, false } }
+
+// WithoutProofOfWork turns the proof of work off: Handler serves no
+// puzzles and the managed mode does not ask for one.
+func WithoutProofOfWork() Option { return func(c *config) { c.noWork = true } }
 
 // WithLogger writes every Event to l as one record (see the package
 // documentation for the message and field names). Without it nothing is

@@ -11,6 +11,7 @@ import (
 	"github.com/tollgate/tollgate/behavior"
 	"github.com/tollgate/tollgate/captcha"
 	"github.com/tollgate/tollgate/internal/intake"
+	"github.com/tollgate/tollgate/pow"
 	"github.com/tollgate/tollgate/ratelimit"
 )
 
@@ -25,6 +26,7 @@ type ProtectOption func(*protectConfig)
 
 type protectConfig struct {
 	action string
+	mode   Mode
 }
 
 // WithAction names the protected action that verification tokens must be
@@ -57,29 +59,42 @@ const maxDelayed = 4096
 //     when the load sheds its class or the lane is full it gets the reject
 //     handler (default 503 with Retry-After). The seat is held while the
 //     checks and h run, and given back before any failure delay;
-//  4. the behavior Scorer, from the collector's telemetry. At or above the
-//     deceive verdict (default bot) the client is recorded in the suspects
-//     registry and the request is deceived: its proof is spent exactly as a
-//     failed check spends it (captcha.Service.Fail: a token is consumed, an
-//     answer costs an attempt) and it gets the answer of a wrong CAPTCHA
-//     answer (or the WithDecoy handler) after the failure delay. The
-//     default Scorer names the answer field with behavior.WithTypedFields:
-//     a CAPTCHA answer not typed by a person is a bot on its own;
-//  5. the CAPTCHA check (captcha.Service.Check): a verification token
-//     issued for this route's action (WithAction) and, when the form names
-//     one, the challenge it solved ("tollgate_token", "tollgate_id"), or a
-//     challenge id and its answer ("tollgate_id", "tollgate_answer"). A
-//     failure gets the CAPTCHA error handler after the failure delay and an
-//     EventDenied;
-//  6. h, with an EventAllowed, the behavior Result in its context
-//     (behavior.ResultFromContext) and the verification
-//     (captcha.ResultFromContext).
+//  4. the behavior Scorer, from the collector's telemetry;
+//  5. a post that carries a CAPTCHA proof, and every post of a ModeAlways
+//     route: a verdict at or above the deceive verdict (default bot) on
+//     posted telemetry deceives it: the client is recorded as a suspect,
+//     its proof is spent exactly as a failed check spends it
+//     (captcha.Service.Fail: a token is consumed, an answer costs an
+//     attempt) and it gets the answer of that failure (or the WithDecoy
+//     handler) after the failure delay. Otherwise the proof is checked
+//     (captcha.Service.Check): a verification token issued for this
+//     route's action (WithAction) and, when the form names one, the
+//     challenge it solved ("tollgate_token", "tollgate_id"), or a challenge
+//     id and its answer ("tollgate_id", "tollgate_answer"). A failure gets
+//     the CAPTCHA error handler after the failure delay and an EventDenied;
+//  6. a post without a proof on a ModeManaged route (the default) is
+//     decided by Decide from the Signals: the verdict, the suspects
+//     registry, recent failures of its network and account, how busy its
+//     network is, the load level and the widget's proof of work
+//     ("tollgate_pow", spent). Pass goes on to h with no puzzle.
+//     Challenge gets a *ChallengeRequiredError (default: 403 JSON with a
+//     new challenge, which the widget shows inline) and an
+//     EventChallenged. Deceive (positive bot evidence only: missing
+//     telemetry alone means Challenge) records a suspect and answers at
+//     once, as the outcome it imitates does: with the WithDecoy handler (a
+//     fake Pass), else exactly as Challenge does. On a ModeNever route
+//     Challenge becomes Pass, and Deceive without a decoy gets 403
+//     "denied";
+//  7. h, with an EventAllowed, the behavior Result in its context
+//     (behavior.ResultFromContext) and, after a checked proof, the
+//     verification (captcha.ResultFromContext).
 //
-// Every failed check (4 and 5 alike) is answered after the same random
-// delay (WithDeceiveDelay, default 3–5 s), so that neither the answer nor
-// its timing tells a deceived bot from a real failure; while it waits the
-// request holds no lane seat and no parsed form. Every decision is
-// reported as an Event. The returned handler is safe for concurrent use.
+// Every failed check of a proof, deceived or not, is answered after the
+// same random delay (WithDeceiveDelay, default 3–5 s), so that neither the
+// answer nor its timing tells a deceived bot from a real failure; while it
+// waits the request holds no lane seat and no parsed form. Every decision
+// is reported as an Event. The returned handler is safe for concurrent
+// use.
 func (g *Gate) Protect(h http.Handler, opts ...ProtectOption) http.Handler {
 	var pc protectConfig
 	for _, o := range opts {
@@ -92,7 +107,7 @@ func (g *Gate) Protect(h http.Handler, opts ...ProtectOption) http.Handler {
 		}
 		ctx := r.Context()
 		if err := intake.ParseForm(w, r, g.cfg.maxBody); err != nil {
-			g.Observe(ctx, Event{Source: SourceGate, Type: EventDenied, Reason: err.Error()})
+			g.Observe(ctx, Event{Source: SourceGate, Type: EventDenied, Reason: err.Error(), Err: err})
 			g.cfg.captchaErr(w, r, err)
 			return
 		}
@@ -101,11 +116,16 @@ func (g *Gate) Protect(h http.Handler, opts ...ProtectOption) http.Handler {
 			g.cfg.onReject(w, r, err)
 			return
 		}
-		if !g.allowKey(w, r, g.ipLimit, key, "ip") {
+		ipd, ok := g.allowKey(w, r, g.ipLimit, key, "ip")
+		if !ok {
 			return
 		}
-		if g.acctLimit != nil && !g.allowKey(w, r, g.acctLimit, accountKey(r.PostFormValue(g.cfg.account)), "account") {
-			return
+		account := ""
+		if g.acctLimit != nil {
+			account = accountKey(r.PostFormValue(g.cfg.account))
+			if _, ok := g.allowKey(w, r, g.acctLimit, account, "account"); !ok {
+				return
+			}
 		}
 		release := func() {}
 		if g.limiter != nil {
@@ -116,69 +136,125 @@ func (g *Gate) Protect(h http.Handler, opts ...ProtectOption) http.Handler {
 			}
 			release = t.Release
 		}
-		action := pc.action
-		if action == "" {
-			action = r.URL.Path
-		}
-		proof := captcha.Proof{
+		p := post{key: key, account: account, action: pc.action, proof: captcha.Proof{
 			ID:     r.PostForm.Get(FieldNameID),
 			Answer: r.PostForm.Get(FieldNameAnswer),
 			Token:  r.PostForm.Get(FieldNameToken),
+		}}
+		if p.action == "" {
+			p.action = r.URL.Path
 		}
-		var res behavior.Result
-		scored := !g.cfg.noBehavior
-		if scored {
+		if !g.cfg.noBehavior {
 			var elapsed time.Duration
 			if g.cfg.elapsed != nil {
 				elapsed = g.cfg.elapsed(r)
 			}
-			res = g.scorer.ScoreForm(r.PostForm, elapsed)
-			g.Observe(ctx, FromBehavior(behavior.Event{Type: behavior.EventVerdict, Time: g.now(), Key: key, Result: res}))
-			if res.Verdict >= g.cfg.deceiveAt {
-				g.recordSuspect(ctx, key, res)
-				err := g.svc.Fail(ctx, proof, action)
-				release()
-				g.deceive(w, r, key, res, err)
-				return
-			}
+			p.res = g.scorer.ScoreForm(r.PostForm, elapsed)
+			p.telemetry = !p.res.Has(behavior.ReasonNoTelemetry)
+			g.Observe(ctx, FromBehavior(behavior.Event{Type: behavior.EventVerdict, Time: g.now(), Key: key, Result: p.res}))
 		}
-		claims, err := g.svc.Check(ctx, proof, action)
-		if err != nil {
-			release()
-			g.Observe(ctx, Event{Source: SourceGate, Type: EventDenied, Reason: err.Error()})
-			g.failLater(w, r, func() { g.cfg.captchaErr(w, r, err) })
+		proven := p.proof.Token != "" || (p.proof.ID != "" && p.proof.Answer != "")
+		if pc.mode == ModeAlways || proven {
+			g.checkProof(w, r, h, &p, release)
 			return
 		}
-		defer release()
-		ev := Event{Source: SourceGate, Type: EventAllowed, Kind: string(claims.Kind)}
-		if scored {
-			ev.Verdict, ev.Score = res.Verdict.String(), res.Score
-			ctx = behavior.NewContext(ctx, res)
+		decideStart := time.Now()
+		d := g.decide(ctx, r, &p, ipd)
+		took := time.Since(decideStart)
+		if pc.mode == ModeNever && d.Outcome == Challenge {
+			d = Decision{Outcome: Pass}
 		}
-		g.Observe(ctx, ev)
-		h.ServeHTTP(w, r.WithContext(captcha.NewContext(ctx, claims)))
+		switch d.Outcome {
+		case Pass:
+			defer release()
+			g.allow(ctx, w, r, h, &p, captcha.TokenClaims{}, took)
+		case Challenge:
+			release()
+			g.Observe(ctx, Event{Source: SourceGate, Type: EventChallenged, Reason: strings.Join(d.Reasons, ","), Decision: took})
+			g.challenge(w, r)
+		case Deceive:
+			release()
+			g.recordSuspect(ctx, key, p.res)
+			g.noteFailure(ctx, &p)
+			g.Observe(ctx, FromBehavior(behavior.Event{Type: behavior.EventDeceived, Time: g.now(), Key: key, Result: p.res}))
+			switch {
+			case g.cfg.decoy != nil:
+				g.cfg.decoy.ServeHTTP(w, r) // imitates Pass, at once as a pass is
+			case pc.mode == ModeNever:
+				g.cfg.captchaErr(w, r, errDenied)
+			default:
+				g.challenge(w, r) // what a real Challenge answers, at once as it is
+			}
+		}
 	}))
+}
+
+// post is what Protect knows of one protected post.
+type post struct {
+	key, account, action string
+	proof                captcha.Proof
+	res                  behavior.Result
+	telemetry            bool // a telemetry document was posted
+}
+
+// checkProof is the check of a post that carries a CAPTCHA proof (and of
+// every post in ModeAlways): deceive on positive bot evidence, else
+// captcha.Service.Check.
+func (g *Gate) checkProof(w http.ResponseWriter, r *http.Request, h http.Handler, p *post, release func()) {
+	ctx := r.Context()
+	if g.deceives(p.res) && !g.cfg.noBehavior {
+		g.recordSuspect(ctx, p.key, p.res)
+		g.noteFailure(ctx, p)
+		err := g.svc.Fail(ctx, p.proof, p.action)
+		release()
+		g.deceive(w, r, p.key, p.res, err)
+		return
+	}
+	claims, err := g.svc.Check(ctx, p.proof, p.action)
+	if err != nil {
+		release()
+		g.noteFailure(ctx, p)
+		g.Observe(ctx, Event{Source: SourceGate, Type: EventDenied, Reason: err.Error(), Err: err})
+		g.failLater(w, r, func() { g.cfg.captchaErr(w, r, err) })
+		return
+	}
+	defer release()
+	g.allow(ctx, w, r, h, p, claims, 0)
+}
+
+// allow reports EventAllowed and serves h.
+func (g *Gate) allow(ctx context.Context, w http.ResponseWriter, r *http.Request, h http.Handler, p *post, claims captcha.TokenClaims, decided time.Duration) {
+	ev := Event{Source: SourceGate, Type: EventAllowed, Kind: string(claims.Kind), Decision: decided}
+	if !g.cfg.noBehavior {
+		ev.Verdict, ev.Score = p.res.Verdict.String(), p.res.Score
+		ctx = behavior.NewContext(ctx, p.res)
+	}
+	if claims.Challenge != "" {
+		ctx = captcha.NewContext(ctx, claims)
+	}
+	g.Observe(ctx, ev)
+	h.ServeHTTP(w, r.WithContext(ctx))
 }
 
 // allowKey runs one per-key limit; it reports whether the request may go
 // on, and otherwise has answered it. A failing KeyLimiter refuses (fail
 // closed).
-func (g *Gate) allowKey(w http.ResponseWriter, r *http.Request, kl ratelimit.KeyLimiter, key, policy string) bool {
+func (g *Gate) allowKey(w http.ResponseWriter, r *http.Request, kl ratelimit.KeyLimiter, key, policy string) (ratelimit.Decision, bool) {
 	if kl == nil || key == "" {
-		return true
+		return ratelimit.Decision{Allowed: true}, true
 	}
 	d, err := kl.AllowN(r.Context(), key, g.now(), 1)
 	if err != nil {
 		g.cfg.onReject(w, r, err)
-		return false
+		return d, false
 	}
 	ratelimit.SetRateLimitHeaders(w.Header(), policy, d)
 	if d.Allowed {
-		return true
+		return d, true
 	}
 	g.rateLimitHook(policy)(r.Context(), ratelimit.Event{Type: ratelimit.EventKeyLimited, Reason: ratelimit.ReasonLimited, Key: key, RetryAfter: d.RetryAfter})
 	g.cfg.onReject(w, r, &ratelimit.LimitedError{Key: key, Decision: d})
-	return false
+	return d, false
 }
 
 func (g *Gate) recordSuspect(ctx context.Context, key string, res behavior.Result) {
@@ -284,6 +360,14 @@ func (g *Gate) Handler() http.Handler {
 	mux.Handle("POST "+p+"/challenge", creates)
 	mux.Handle("POST "+p+"/challenge/{id}/refresh", creates)
 	mux.Handle("POST "+p+"/challenge/{id}/verify", g.Lane(ClassChallenge)(api))
+	if g.work != nil {
+		var puzzles http.Handler = g.work.Handler(g.workDifficulty)
+		if g.chLimit != nil {
+			puzzles = ratelimit.KeyMiddleware(g.chLimit, g.ip.Key, g.keyOptions("challenge")...)(puzzles)
+		}
+		mux.Handle("POST "+p+"/pow", g.Lane(ClassChallenge)(puzzles))
+		mux.Handle("GET "+p+"/static/pow-worker.js", pow.WorkerHandler())
+	}
 	mux.Handle("GET "+p+"/media/{id}", g.Lane(ClassMedia)(api))
 	return g.track(mux)
 }

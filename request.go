@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync/atomic"
+	"time"
 )
 
 // RequestInfo describes the HTTP request an event belongs to. The Gate puts
@@ -19,6 +20,10 @@ type RequestInfo struct {
 	// Client is the client address as the Gate's IPExtractor finds it
 	// (the peer's address unless trusted proxies are configured).
 	Client string
+	// Start is when the Gate began serving the request, by its clock: an
+	// event's Time minus Start is how far into the request it happened
+	// (package prom's latency histograms are built on it).
+	Start time.Time
 }
 
 type requestInfoKey struct{}
@@ -44,7 +49,7 @@ func (g *Gate) next() string {
 func (g *Gate) track(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := RequestInfoFrom(r.Context()); !ok {
-			ri := RequestInfo{ID: g.next(), Method: r.Method, Path: r.URL.Path, Client: g.client(r)}
+			ri := RequestInfo{ID: g.next(), Method: r.Method, Path: r.URL.Path, Client: g.client(r), Start: g.now()}
 			r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, ri))
 		}
 		next.ServeHTTP(w, r)

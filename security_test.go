@@ -113,7 +113,7 @@ func TestDeceptionIndistinguishable(t *testing.T) {
 			telemetry := humanTelemetry(5, typed{name: "username", value: "kim"}, typed{name: "password", value: "hunter22"},
 				typed{name: FieldNameAnswer, value: answer})
 			if deceived {
-				answer, telemetry = "mapo bridge", ""
+				answer, telemetry = "mapo bridge", botLogin(5)
 			}
 			out := []observed{timed(t, h, map[string]string{FieldNameID: id, FieldNameAnswer: answer}, telemetry)}
 			// What the challenge says afterwards: one more attempt was used
@@ -130,7 +130,7 @@ func TestDeceptionIndistinguishable(t *testing.T) {
 			h := g.Protect(&okHandler{})
 			action, telemetry := "/signup", humanLogin(6)
 			if deceived {
-				action, telemetry = "/login", ""
+				action, telemetry = "/login", botLogin(6)
 			}
 			id, token := solveFor(t, g, "mapo bridge", action)
 			out := []observed{timed(t, h, map[string]string{FieldNameToken: token, FieldNameID: id}, telemetry)}

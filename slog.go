@@ -10,7 +10,7 @@ import (
 	"github.com/tollgate/tollgate/behavior"
 	"github.com/tollgate/tollgate/captcha"
 	"github.com/tollgate/tollgate/ratelimit"
-	"github.com/tollgate/tollgate/redisstore"
+	"github.com/tollgate/tollgate/redisstore/redisevent"
 )
 
 // Stable slog field names. The package documentation lists which events
@@ -63,10 +63,10 @@ const (
 func (e Event) Level() slog.Level {
 	switch e.Type {
 	case ratelimit.EventAdmit, ratelimit.EventQueue, ratelimit.EventTotal, audio.EventGenerated,
-		"pool.discarded", "pool.miss", redisstore.EventRecovered:
+		"pool.discarded", "pool.miss", "challenge.rendered", redisevent.EventRecovered:
 		return slog.LevelDebug
 	case behavior.EventDeceived, behavior.EventCanceled, behavior.EventError, ratelimit.EventReject,
-		ratelimit.EventKeyLimited, "token.rejected", redisstore.EventError, redisstore.EventFailOpen:
+		ratelimit.EventKeyLimited, "token.rejected", redisevent.EventError, redisevent.EventFailOpen:
 		return slog.LevelWarn
 	case behavior.EventVerdict:
 		if e.Behavior != nil && e.Behavior.Result.Verdict != behavior.VerdictHuman {
@@ -234,9 +234,9 @@ func RateLimitLogHook(l *slog.Logger) ratelimit.EventHook {
 
 // RedisLogHook returns a hook for redisstore.WithEventHook that logs to l
 // as LogHook does.
-func RedisLogHook(l *slog.Logger) func(context.Context, redisstore.Event) {
+func RedisLogHook(l *slog.Logger) func(context.Context, redisevent.Event) {
 	h := LogHook(l)
-	return func(ctx context.Context, e redisstore.Event) { h(ctx, FromRedis(e, time.Now())) }
+	return func(ctx context.Context, e redisevent.Event) { h(ctx, FromRedis(e, time.Now())) }
 }
 
 // AudioLogHook returns a hook for audio.WithEventHook that logs to l as

@@ -140,7 +140,7 @@ func TestGateLogsEveryDecision(t *testing.T) {
 	p := g.Protect(&okHandler{})
 	_, token := solve(t, g, "mapo bridge")
 	postForm(p, "/login", loginForm(token, humanLogin(1)), nil)
-	postForm(p, "/login", loginForm("", ""), nil)
+	postForm(p, "/login", loginForm(token, botLogin(2)), nil) // deceived: its token is spent
 	out := buf.String()
 	for _, want := range []string{`"msg":"challenge.issued"`, `"msg":"challenge.solved"`, `"msg":"token.verified"`,
 		`"msg":"behavior.verdict"`, `"verdict":"human"`, `"verdict":"bot"`, `"msg":"behavior.deceived"`,

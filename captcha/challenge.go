@@ -28,7 +28,8 @@ type Challenge struct {
 	// and every refresh of it share it.
 	Screen string
 	// Refreshes counts the new challenges already taken on this screen
-	// before this one (0 for the first).
+	// before this one (0 for the first); a switch to the audio alternative
+	// is not counted (see Store.Refresh).
 	Refreshes int
 	// Answers are digests of the accepted answers.
 	Answers []Digest

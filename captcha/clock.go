@@ -35,6 +35,7 @@ type Event struct {
 	Reason string
 	// Decoy is set when a failed answer matched a decoy.
 	Decoy bool
-	// Duration is the time spent, for pool events (render and vetting).
+	// Duration is the time spent: rendering, for challenge.rendered (in the
+	// pool or on request); rendering and vetting, for pool events.
 	Duration time.Duration
 }

@@ -16,8 +16,10 @@
 //     never answers, and compare them in constant time.
 //   - A challenge accepts one correct answer (single use), at most 3 answers
 //     in all (WithMaxAttempts), for 2 minutes (WithTTL). A screen may take at
-//     most 3 new challenges (WithMaxRefreshes). Concurrent verifications of
-//     one id never both succeed and never lose an attempt.
+//     most 3 new challenges (WithMaxRefreshes); a switch from the image to
+//     the audio alternative is not counted and a switch back is, so a screen
+//     shows at most 2×(3+1) challenges. Concurrent verifications of one id
+//     never both succeed and never lose an attempt.
 //   - A verification token (Service.Token) is HMAC-signed and bound to the
 //     screen, the solved challenge and an action: the name of the protected
 //     form or operation it was issued for (Require's default is the

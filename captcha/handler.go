@@ -34,7 +34,8 @@ import (
 //	unknown_kind 400, not_found 404, expired 410, wrong_answer 403,
 //	too_many_attempts 403, refresh_limit 403, store 503, internal 500.
 //
-// A decoy answer gets exactly the answer of a wrong one.
+// A decoy answer gets exactly the answer of a wrong one. A refresh from an
+// image to "audio" uses none of the screen's refreshes (see Refresh).
 //
 // Mount it with mux.Handle(prefix+"/", svc.Handler()).
 func (s *Service) Handler() http.Handler {

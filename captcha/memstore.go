@@ -247,12 +247,13 @@ func (s *MemoryStore) Refresh(ctx context.Context, oldID string, next *Challenge
 	if _, ok := b.challenges[next.ID]; ok {
 		return ErrExists
 	}
-	if old.c.Refreshes+1 > maxRefreshes {
+	cost := refreshCost(old.c.Kind, next.Kind)
+	if old.c.Refreshes+cost > maxRefreshes {
 		return ErrRefreshLimit
 	}
 	n := next.clone()
 	n.Screen = old.c.Screen
-	n.Refreshes = old.c.Refreshes + 1
+	n.Refreshes = old.c.Refreshes + cost
 	next.Screen, next.Refreshes = n.Screen, n.Refreshes
 	a.remove(old)
 	b.makeRoom(now)

@@ -83,7 +83,7 @@ func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL 
 func WithMaxAttempts(n int) Option { return func(c *config) { c.maxAttempts = n } }
 
 // WithMaxRefreshes sets how many new challenges one screen may take after
-// its first (default 3).
+// its first (default 3). A switch to the audio alternative is not counted.
 func WithMaxRefreshes(n int) Option { return func(c *config) { c.maxRefreshes = n } }
 
 // WithPathPrefix sets the path under which Handler serves (default

@@ -204,12 +204,16 @@ func (s *Service) render(ctx context.Context, g Generator, kind Kind, lang strin
 	if err != nil {
 		return nil, err
 	}
+	start := time.Now()
 	pz, err := g.Generate(ctx, Request{Seed: s.seedFor(id), Lang: lang, Scale: 1})
 	if err != nil {
 		return nil, fmt.Errorf("captcha: rendering %s challenge: %w", kind, err)
 	}
 	if len(pz.Answers) == 0 {
 		return nil, fmt.Errorf("captcha: %s generator returned no answer", kind)
+	}
+	if s.cfg.onEvent != nil {
+		s.emit(ctx, Event{Type: "challenge.rendered", Time: s.cfg.clock.Now(), Kind: kind, Lang: lang, Duration: time.Since(start)})
 	}
 	return &prepared{id: id, kind: kind, lang: lang, puzzle: pz}, nil
 }
@@ -273,7 +277,9 @@ func (s *Service) Create(ctx context.Context, kind Kind, lang string) (*Issued, 
 // Refresh replaces the challenge oldID by a new one on the same screen, of
 // the kind given ("" for the default; a screen may switch between image and
 // audio) and language. After the screen's refreshes are used up it fails
-// with ErrRefreshLimit and the old challenge stays.
+// with ErrRefreshLimit and the old challenge stays. A switch from another
+// kind to KindAudio uses no refresh and is allowed after the limit too:
+// the audio alternative is always within reach.
 func (s *Service) Refresh(ctx context.Context, oldID string, kind Kind, lang string) (*Issued, error) {
 	if !ValidID(oldID) {
 		return nil, ErrInvalidID

@@ -282,7 +282,7 @@ func TestEvents(t *testing.T) {
 	tok := mustToken(t, h.svc, res, "/login")
 	h.svc.VerifyToken(ctx, tok, "/login")
 	h.svc.VerifyToken(ctx, tok, "/login")
-	want := "challenge.issued challenge.refreshed challenge.failed challenge.solved token.verified token.rejected"
+	want := "challenge.rendered challenge.issued challenge.rendered challenge.refreshed challenge.failed challenge.solved token.verified token.rejected"
 	if got := strings.Join(types, " "); got != want {
 		t.Fatalf("events = %s, want %s", got, want)
 	}

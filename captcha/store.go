@@ -50,9 +50,10 @@ type Store interface {
 
 	// Refresh atomically replaces the live challenge oldID by next on the
 	// same screen: next.Screen and next.Refreshes are set from the old one
-	// (Refreshes+1). It fails with ErrRefreshLimit, keeping the old
-	// challenge, when the old one's Refreshes+1 > maxRefreshes; with
-	// ErrNotFound or ErrExpired as Get does.
+	// (its Refreshes plus the cost: 0 when next is KindAudio and the old one
+	// is of another kind, else 1). It fails with ErrRefreshLimit, keeping
+	// the old challenge, when the old one's Refreshes plus the cost exceeds
+	// maxRefreshes; with ErrNotFound or ErrExpired as Get does.
 	Refresh(ctx context.Context, oldID string, next *Challenge, maxRefreshes int, now time.Time) error
 
 	// PutToken stores the live token nonce until expires.
@@ -76,4 +77,16 @@ type AttemptResult struct {
 	Kind   Kind
 	Lang   string
 	Screen string
+}
+
+// refreshCost is what replacing a challenge of kind from by one of kind to
+// counts against a screen's refreshes (see Store.Refresh): 0 for a switch
+// from another kind to the audio alternative, so that a person who cannot
+// see the image can always reach it, else 1. A switch back costs 1, so a
+// screen still shows at most 2×(maxRefreshes+1) challenges.
+func refreshCost(from, to Kind) int {
+	if to == KindAudio && from != KindAudio {
+		return 0
+	}
+	return 1
 }

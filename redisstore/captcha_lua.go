@@ -92,17 +92,24 @@ return {0, match, left, v[6], v[7], v[8]}
 
 // refreshScript: KEYS[1] old challenge, KEYS[2] new one; ARGV: now s,
 // now ns, max refreshes, ttl ms, then the new challenge's field/value pairs
-// but for s and r, which come from the old one. Reply: {status, screen,
-// refreshes}.
+// but for s and r, which come from the old one. A switch from another kind
+// to audio costs no refresh (captcha.Store.Refresh). Reply: {status,
+// screen, refreshes}.
 var refreshScript = newScript(luaExpired + `
-local v = redis.call('HMGET', KEYS[1], 'es', 'en', 's', 'r')
+local v = redis.call('HMGET', KEYS[1], 'es', 'en', 's', 'r', 'k')
 if not v[1] then return {1} end
 if expired(v[1], v[2]) then
   redis.call('DEL', KEYS[1])
   return {2}
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {4} end
-local r = tonumber(v[4]) + 1
+local nk = ''
+for i = 5, #ARGV - 1, 2 do
+  if ARGV[i] == 'k' then nk = ARGV[i + 1] end
+end
+local cost = 1
+if nk == 'audio' and v[5] ~= 'audio' then cost = 0 end
+local r = tonumber(v[4]) + cost
 if r > tonumber(ARGV[3]) then return {5} end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[2], 's', v[3], 'r', r, unpack(ARGV, 5))

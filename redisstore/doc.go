@@ -132,6 +132,12 @@
 // connection: once Redis answers again they work again, with nothing
 // counted twice.
 //
+// Every store has Ping, a PING within the store's timeout for health
+// checks (tollgate.Gate.Health calls it); it emits no event. go-redis
+// writes its own log lines (failed dials, pool trouble) through one logger
+// per process, plain lines on stderr unless the program sets another with
+// redis.SetLogger; the stores never set it.
+//
 // Redis 6.2 or later is required (TakeToken is one GETDEL; scripts that
 // call TIME before writing rely on script effects replication).
 package redisstore

@@ -1,36 +1,22 @@
 package redisstore
 
-import "time"
+import "github.com/tollgate/tollgate/redisstore/redisevent"
 
-// Event types. They are stable strings that a host may match on.
+// Event types. They are stable strings that a host may match on; package
+// redisevent defines them, with Event, apart from the Redis client.
 const (
 	// EventError: a call to Redis failed and the store returned the error
 	// (fail closed).
-	EventError = "redisstore.error"
+	EventError = redisevent.EventError
 	// EventFailOpen: a call to Redis failed and the store, configured with
 	// WithFailOpen(true), let the request through instead.
-	EventFailOpen = "redisstore.fail_open"
+	EventFailOpen = redisevent.EventFailOpen
 	// EventRecovered: a call succeeded after one or more failed calls.
-	EventRecovered = "redisstore.recovered"
+	EventRecovered = redisevent.EventRecovered
 )
 
 // Event reports something a store did that a host may want to log or count.
 // It is a plain value, safe to copy and to share between goroutines; the
-// hook set with WithEventHook receives it.
-type Event struct {
-	// Type is one of the Event* constants.
-	Type string
-	// Store names the store: "captcha", "ratelimit" or "suspects".
-	Store string
-	// Op names the operation, such as "attempt", "allow" or "record".
-	Op string
-	// Key is the Redis key involved, when there is one.
-	Key string
-	// Err is the failure, for EventError and EventFailOpen.
-	Err error
-	// Failures is, for EventRecovered, how many calls failed in a row
-	// before this success.
-	Failures int64
-	// Duration is how long the call to Redis took.
-	Duration time.Duration
-}
+// hook set with WithEventHook receives it. It is redisevent.Event, which
+// the tollgate package's Event carries without importing this package.
+type Event = redisevent.Event

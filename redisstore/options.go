@@ -58,7 +58,8 @@ func WithPrefix(prefix string) Option { return func(c *config) { c.prefix = pref
 //     presented (replay is possible until Redis answers again). Put, Get,
 //     Attempt, Refresh and PutToken always fail closed: without the stored
 //     challenge there is nothing to verify, and a token that was never
-//     stored would be refused once Redis is back.
+//     stored would be refused once Redis is back. The root Gate keeps its
+//     proof-of-work puzzles as tokens, so they replay the same way.
 //
 // Fail open covers failures of Redis only: a context ended by the caller is
 // an error in both modes.

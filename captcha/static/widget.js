@@ -2,25 +2,44 @@
  *
  * Use: put <div data-tollgate-captcha></div> inside a form and load this
  * script with <script src="/tollgate/static/widget.js" defer></script>.
- * The widget asks the captcha handler (the directory the script was loaded
- * from, minus /static/widget.js) for a map challenge, shows it with zoom and
- * pan (Pointer Events: drag, pinch; mouse wheel; buttons; keyboard + - 0 and
- * arrows), offers a new challenge and an audio alternative, verifies the
- * answer when the form is submitted and then sends the form with a
- * verification token (field "tollgate_token") and the challenge id (field
- * "tollgate_id"). The token is bound to that challenge and to the action the
- * widget names when it verifies: data-tollgate-action, else the path of the
- * URL the form posts to, which is what the server's Require expects by
- * default. It also starts the behavior collector ({base}/behavior.js) on the
- * same form.
+ * Its server is the captcha handler: the directory the script was loaded
+ * from, minus /static/widget.js ({base} below).
+ *
+ * Managed mode (the default, for a widget inside a form): a compact state
+ * ("Checking…", then "Verified") while a Web Worker ({base}/static/
+ * pow-worker.js) solves a proof-of-work puzzle from POST {base}/pow into the
+ * hidden field "tollgate_pow"; typing is never blocked. On submit the widget
+ * sends the same-origin POST form itself with fetch (header X-Tollgate: 1;
+ * it waits at most 3 s for the proof of work). When the server answers JSON
+ * {"code":"challenge_required","challenge":{...}}, the map challenge opens
+ * inline and the typed values stay; the person answers and submits again.
+ * A redirected answer is followed with location.assign, an HTML answer
+ * replaces the document, a JSON error is shown in the widget.
+ *
+ * Always mode (data-tollgate-mode="always", or no form): the map challenge
+ * is shown at once.
+ *
+ * The challenge shows a map with zoom and pan (Pointer Events: drag, pinch;
+ * mouse wheel; buttons; keyboard + - 0 and arrows), offers a new challenge
+ * and an audio alternative (switching to audio uses no new challenge),
+ * verifies the answer when the form is submitted and then sends the form
+ * with a verification token (field "tollgate_token") and the challenge id
+ * (field "tollgate_id"). The token is bound to that challenge and to the
+ * action the widget names when it verifies: data-tollgate-action, else the
+ * path of the URL the form posts to, which is what the server's Require
+ * expects by default. It also starts the behavior collector
+ * ({base}/behavior.js) on the same form.
  *
  * Attributes of the element (all optional):
  *   data-tollgate-captcha   "audio" to start with the audio challenge
+ *   data-tollgate-mode      "managed" (default) or "always"
+ *   data-tollgate-theme     "light" or "dark"; default: the system's
+ *                           (prefers-color-scheme)
  *   data-tollgate-lang      language of the texts and challenge ("ko", "en");
  *                           default: the nearest lang attribute, then the browser
  *   data-tollgate-texts     JSON object of texts that replace the built-in ones
  *   data-tollgate-base      URL of the captcha handler (default from the script src)
- *   data-tollgate-fields    "id,answer,token" form field names
+ *   data-tollgate-fields    "id,answer,token,pow" form field names
  *   data-tollgate-action    the action the token is for (on the element or
  *                           the form); default: the path of the form's action URL
  *   data-tollgate-behavior  "off", or the telemetry field name
@@ -45,6 +64,12 @@
     en: {
       title: 'Security check',
       brand: 'Protected by tollgate',
+      checking: 'Checking…',
+      checked: 'Verified',
+      ready: 'Ready',
+      sending: 'Sending…',
+      solvePuzzle: 'Solve the puzzle to continue.',
+      sendFailed: 'The form could not be sent. Check your connection and try again.',
       loading: 'Loading the challenge…',
       mapLabel: 'Map for the security question. Use plus and minus to zoom, arrow keys to move, 0 to reset.',
       mapAlt: 'Map with a marked place',
@@ -72,7 +97,11 @@
       refreshesLeft: '{n} new challenges left.',
       refreshLeftOne: '1 new challenge left.',
       refreshLimit: 'You have used all new challenges for now. Answer this one, or reload the page to start over.',
-      busy: 'Too many requests right now. Please try again in {n} seconds.',
+      busy: 'Too many requests. Please try again in {n} seconds.',
+      busyOne: 'Too many requests. Please try again in 1 second.',
+      unavailable: 'The security check is temporarily unavailable. Please try again in {n} seconds.',
+      unavailableOne: 'The security check is temporarily unavailable. Please try again in 1 second.',
+      unavailableNow: 'The security check is temporarily unavailable. Please try again in a moment.',
       failed: 'The security check could not be loaded. Check your connection and try again.',
       retry: 'Try again',
       audioError: 'The audio could not be played. Try a new challenge.'
@@ -80,6 +109,12 @@
     ko: {
       title: '보안 확인',
       brand: 'tollgate 보호',
+      checking: '확인 중…',
+      checked: '확인 완료',
+      ready: '준비 완료',
+      sending: '보내는 중…',
+      solvePuzzle: '계속하려면 문제를 풀어 주세요.',
+      sendFailed: '양식을 보내지 못했습니다. 연결을 확인하고 다시 시도하세요.',
       loading: '문제를 불러오는 중…',
       mapLabel: '보안 질문 지도입니다. 더하기와 빼기로 확대·축소하고, 화살표 키로 이동하고, 0으로 되돌립니다.',
       mapAlt: '장소가 표시된 지도',
@@ -107,7 +142,11 @@
       refreshesLeft: '새 문제를 {n}번 더 받을 수 있습니다.',
       refreshLeftOne: '새 문제를 1번 더 받을 수 있습니다.',
       refreshLimit: '새 문제를 모두 사용했습니다. 이 문제에 답하거나 페이지를 새로 고쳐 다시 시작하세요.',
-      busy: '요청이 많습니다. {n}초 후에 다시 시도하세요.',
+      busy: '요청이 너무 많습니다. {n}초 후에 다시 시도하세요.',
+      busyOne: '요청이 너무 많습니다. 1초 후에 다시 시도하세요.',
+      unavailable: '보안 확인을 잠시 사용할 수 없습니다. {n}초 후에 다시 시도하세요.',
+      unavailableOne: '보안 확인을 잠시 사용할 수 없습니다. 1초 후에 다시 시도하세요.',
+      unavailableNow: '보안 확인을 잠시 사용할 수 없습니다. 잠시 후에 다시 시도하세요.',
       failed: '보안 확인을 불러오지 못했습니다. 연결을 확인하고 다시 시도하세요.',
       retry: '다시 시도',
       audioError: '음성을 재생하지 못했습니다. 새 문제를 받아 보세요.'
@@ -153,6 +192,25 @@
     try { return JSON.parse(s); } catch (e) { return null; }
   };
   var fmt = function (s, n) { return String(s).replace('{n}', String(n)); };
+  // plural is the form of a count message for n in lang: one where the
+  // language's rule calls n "one" (English 1; Korean has no such form),
+  // else other, with {n} filled in.
+  var plural = function (lang, n, one, other) {
+    var cat = n === 1 ? 'one' : 'other';
+    try { cat = new Intl.PluralRules(lang).select(n); } catch (e) { /* no Intl: the English rule */ }
+    return fmt(cat === 'one' ? one : other, n);
+  };
+  // refusal is the message for an answer that says "not now": a store
+  // outage (code "store") or a 503 without a code (overload, or a limit's
+  // store out of reach) is a temporary unavailability, a 429 without a code
+  // too many requests; '' for anything else. retryAfter is in seconds.
+  var refusal = function (t, lang, status, code, retryAfter) {
+    if (code === 'store' || (status === 503 && !code)) {
+      return retryAfter > 0 ? plural(lang, retryAfter, t.unavailableOne, t.unavailable) : t.unavailableNow;
+    }
+    if (status === 429 && !code) return plural(lang, retryAfter > 0 ? retryAfter : 1, t.busyOne, t.busy);
+    return '';
+  };
   var el = function (tag, attrs, html) {
     var e = d.createElement(tag);
     if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -184,10 +242,14 @@
     var idName = (names[0] || '').trim() || 'tollgate_id';
     var answerName = (names[1] || '').trim() || 'tollgate_answer';
     var tokenName = (names[2] || '').trim() || 'tollgate_token';
+    var powName = (names[3] || '').trim() || 'tollgate_pow';
     var behaviorOpt = opts.behavior != null ? String(opts.behavior) : (ds.tollgateBehavior || '');
     var behaviorField = behaviorOpt === 'off' ? '' : (behaviorOpt || 'tollgate_behavior');
     var startKind = (opts.kind || ds.tollgateCaptcha) === 'audio' ? 'audio' : 'image';
     var form = root.closest('form');
+    // Managed mode sends the form itself: it needs one.
+    var managed = !!form && String(opts.mode || ds.tollgateMode || 'managed') !== 'always';
+    var theme = String(opts.theme || ds.tollgateTheme || '');
     // The action is read when verifying: the form's target may change.
     var actionName = function () {
       var a = opts.action != null ? opts.action : (ds.tollgateAction != null ? ds.tollgateAction :
@@ -203,6 +265,8 @@
     // ---- DOM ----
     root.classList.add('tg');
     root.setAttribute('lang', lang);
+    root.setAttribute('data-mode', managed ? 'managed' : 'always');
+    if (theme === 'light' || theme === 'dark') root.setAttribute('data-theme', theme);
     root.innerHTML = '';
     var box = el('div', { 'class': 'tg-box', role: 'group', 'aria-labelledby': pre + 'title' });
     var head = el('div', { 'class': 'tg-head' });
@@ -210,6 +274,12 @@
     head.firstChild.appendChild(d.createTextNode(t.title));
     head.appendChild(el('span', { 'class': 'tg-brand' })).textContent = t.brand;
     box.appendChild(head);
+
+    // Managed mode's compact state: a mark and the status line.
+    var compact = el('div', { 'class': 'tg-compact' });
+    var mark = el('span', { 'class': 'tg-mark', 'aria-hidden': 'true' });
+    compact.appendChild(mark);
+    if (managed) box.appendChild(compact);
 
     var prompt = el('p', { 'class': 'tg-prompt', id: pre + 'prompt' });
     setText(prompt, t.loading);
@@ -274,22 +344,34 @@
 
     var alert = el('p', { 'class': 'tg-alert', id: pre + 'alert', role: 'alert', 'aria-live': 'assertive' });
     var status = el('p', { 'class': 'tg-status', role: 'status', 'aria-live': 'polite' });
-    box.appendChild(alert); box.appendChild(status);
+    box.appendChild(alert);
+    (managed ? compact : box).appendChild(status);
 
     var hid = el('input', { type: 'hidden', name: idName });
     var tok = el('input', { type: 'hidden', name: tokenName });
+    var powIn = el('input', { type: 'hidden', name: powName });
     box.appendChild(hid); box.appendChild(tok);
+    if (managed) box.appendChild(powIn);
     root.appendChild(box);
 
     // ---- state ----
     var ch = null, kind = startKind, busy = false, token = '', hiRes = false, noMore = false;
     var saved = null, restore = null, submitter = null;
+    var layout = managed ? 'compact' : 'puzzle', sending = false, pending = null;
 
     var setState = function (s) { root.setAttribute('data-state', s); box.setAttribute('aria-busy', s === 'loading' || s === 'verifying' ? 'true' : 'false'); };
     var say = function (msg) { setText(status, ''); setText(status, msg || ''); };
     var warn = function (msg) {
       setText(alert, msg || '');
       if (msg) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+    };
+    var setView = function (v) { layout = v; root.setAttribute('data-view', v); };
+    // setCheck shows the compact state: checking, done (verified), ready
+    // (no proof of work to do) or sending.
+    var setCheck = function (s, msg) {
+      root.setAttribute('data-check', s);
+      mark.innerHTML = s === 'done' ? icon('check') : s === 'ready' ? icon('shield') : '';
+      if (msg != null) say(msg);
     };
     var fire = function (name, detail) {
       try { root.dispatchEvent(new CustomEvent('tollgate:' + name, { bubbles: true, detail: detail || {} })); } catch (e) { /* old browser */ }
@@ -443,10 +525,11 @@
         body: JSON.stringify(body || {})
       }).then(function (r) {
         var ra = parseInt(r.headers.get('Retry-After') || '', 10);
+        var date = Date.parse(r.headers.get('Date') || '') || 0;
         return r.text().then(function (text) {
-          return { status: r.status, ok: r.ok, data: parseJSON(text), retryAfter: ra > 0 ? ra : 0 };
+          return { status: r.status, ok: r.ok, data: parseJSON(text), retryAfter: ra > 0 ? ra : 0, date: date };
         });
-      }, function () { return { status: 0, ok: false, data: null, retryAfter: 0 }; });
+      }, function () { return { status: 0, ok: false, data: null, retryAfter: 0, date: 0 }; });
     };
 
     var show = function (c, announce) {
@@ -479,7 +562,8 @@
         img.src = abs(url);
       }
       setDisabled(fresh, noMore);
-      setDisabled(swap, noMore);
+      // Switching to audio uses no refresh: only the way back is closed.
+      setDisabled(swap, noMore && kind === 'audio');
       setState('ready');
       if (announce) say(announce);
       fire('challenge', { id: c.id, kind: kind });
@@ -488,9 +572,7 @@
     var failed = function (res) {
       busy = false;
       setState('error');
-      if (res && (res.status === 429 || res.status === 503) && !(res.data && res.data.code)) {
-        warn(fmt(t.busy, res.retryAfter || 1));
-      } else warn(t.failed);
+      warn((res && refusal(t, lang, res.status, res.data && res.data.code, res.retryAfter)) || t.failed);
       if (!ch) {
         stage.classList.remove('tg-loading');
         retry.hidden = false;
@@ -506,21 +588,22 @@
       setState('loading');
       var body = { kind: wantKind, lang: lang };
       var path = refresh && ch ? '/challenge/' + encodeURIComponent(ch.id) + '/refresh' : '/challenge';
+      var free = refresh && ch && wantKind === 'audio' && kind !== 'audio';
       return post(path, body).then(function (res) {
         busy = false;
         if (res.ok && res.data && res.data.ok) {
           var left = res.data.refreshesLeft;
           if (refresh && typeof left === 'number') {
             noMore = left <= 0;
-            announce = (announce ? announce + ' ' : '') + (left === 1 ? t.refreshLeftOne : fmt(t.refreshesLeft, left));
-          } else if (!refresh) noMore = false;
+            if (!free) announce = (announce ? announce + ' ' : '') + plural(lang, left, t.refreshLeftOne, t.refreshesLeft);
+          } else if (!refresh) noMore = typeof left === 'number' && left <= 0;
           show(res.data, announce);
           return;
         }
         var code = res.data && res.data.code;
         if (code === 'refresh_limit') {
           noMore = true;
-          setDisabled(fresh, true); setDisabled(swap, true);
+          setDisabled(fresh, true); setDisabled(swap, kind === 'audio');
           setState(ch ? 'ready' : 'error');
           warn(t.refreshLimit);
           fire('refresh-limit', {});
@@ -548,6 +631,213 @@
       });
     });
     retry.addEventListener('click', function (e) { e.preventDefault(); warn(''); load(kind, false); });
+
+    // ---- proof of work (managed mode) ----
+    // A stale solution (its puzzle expired) is dropped and worked out again
+    // on the next use of the form. Every failure ends in the ready state:
+    // the proof of work only lowers the chance of a challenge.
+    var pow = { state: 'off', gen: 0, worker: null, timer: 0, waiters: [] };
+    var powStop = function () {
+      pow.gen++;
+      if (pow.worker) { try { pow.worker.terminate(); } catch (e) { /* gone */ } }
+      pow.worker = null;
+      clearTimeout(pow.timer);
+      var ws = pow.waiters;
+      pow.waiters = [];
+      ws.forEach(function (f) { f(); });
+    };
+    var powEnd = function (state, quiet) {
+      powStop();
+      pow.state = state;
+      if (!quiet && layout === 'compact' && !sending) {
+        setCheck(state === 'done' ? 'done' : 'ready', state === 'done' ? t.checked : t.ready);
+      }
+      if (state === 'done') fire('pow', {});
+    };
+    var powStart = function (quiet) {
+      powStop();
+      var gen = pow.gen;
+      pow.state = 'running';
+      powIn.value = '';
+      if (!quiet) setCheck('checking', t.checking);
+      if (!w.Worker || !w.fetch) { powEnd('none', quiet); return; }
+      post('/pow', {}).then(function (res) {
+        if (gen !== pow.gen) return;
+        var p = res.data;
+        if (!res.ok || !p || typeof p.challenge !== 'string' || typeof p.difficulty !== 'number') {
+          powEnd('none', quiet); // no /pow route, a refusal, an outage
+          return;
+        }
+        var wk;
+        try { wk = new Worker(base + '/static/pow-worker.js'); } catch (e) { powEnd('none', quiet); return; }
+        pow.worker = wk;
+        wk.onmessage = function (e) {
+          if (gen !== pow.gen) return;
+          var sol = e.data && e.data.solution;
+          if (typeof sol !== 'string' || !sol) { powEnd('none', quiet); return; }
+          powIn.value = sol;
+          powEnd('done', quiet);
+          var life = Date.parse(p.expires) - (res.date || Date.now());
+          if (life > 0) {
+            var mine = pow.gen;
+            pow.timer = setTimeout(function () {
+              if (mine === pow.gen && pow.state === 'done') { powIn.value = ''; pow.state = 'stale'; }
+            }, Math.max(0, life - 5000));
+          }
+        };
+        wk.onerror = function (e) {
+          if (e && e.preventDefault) e.preventDefault();
+          if (gen === pow.gen) powEnd('none', quiet);
+        };
+        wk.postMessage({ challenge: p.challenge, difficulty: p.difficulty });
+      });
+    };
+    // powWait resolves when the proof of work is over, or after ms.
+    var powWait = function (ms) {
+      if (pow.state !== 'running') return Promise.resolve();
+      return new Promise(function (resolve) {
+        setTimeout(resolve, ms);
+        pow.waiters.push(resolve);
+      });
+    };
+    if (managed) {
+      form.addEventListener('focusin', function () { if (pow.state === 'stale') powStart(true); });
+    }
+
+    // ---- managed mode: the widget sends the form ----
+    var attr = function (sub, name, formName) {
+      var v = sub && sub.hasAttribute && sub.hasAttribute(name) ? sub.getAttribute(name) : form.getAttribute(formName);
+      return v == null ? '' : String(v);
+    };
+    // capture reads the form as the browser would post it, at the moment of
+    // the person's submit (the collector has just written the telemetry),
+    // or returns null for a post that is not the widget's to send: another
+    // origin (a custom header needs CORS) or not a POST.
+    var capture = function (sub) {
+      var url;
+      try { url = new URL(attr(sub, 'formaction', 'action') || location.href, location.href); } catch (e) { return null; }
+      if (url.origin !== location.origin || attr(sub, 'formmethod', 'method').toLowerCase() !== 'post') return null;
+      var fd;
+      try { fd = sub ? new FormData(form, sub) : new FormData(form); } catch (e) { fd = new FormData(form); }
+      if (sub && sub.name && !fd.has(sub.name)) fd.append(sub.name, sub.value);
+      // The server reads only these two encodings.
+      return { fd: fd, url: url.href, multipart: attr(sub, 'formenctype', 'enctype').toLowerCase() === 'multipart/form-data' };
+    };
+    var urlencoded = function (fd) {
+      var u = new URLSearchParams();
+      fd.forEach(function (v, k) { u.append(k, typeof v === 'string' ? v : v.name); });
+      return u;
+    };
+    var leave = function () {
+      powStop();
+      try { audio.pause(); } catch (e) { /* no audio */ }
+    };
+    // replace shows an HTML answer as the new page. Its scripts run in this
+    // same window, so they must find no earlier widget or collector.
+    var replace = function (html) {
+      leave();
+      try { delete w.Tollgate; } catch (e) { w.Tollgate = undefined; }
+      d.open();
+      d.write(html);
+      d.close();
+    };
+    var send = function (req) {
+      sending = true;
+      var fd = req.fd;
+      if (powIn.value) fd.set(powName, powIn.value); else fd.delete(powName);
+      if (token && ch) { fd.set(tokenName, token); fd.set(idName, ch.id); }
+      // A proof of work is single use: the server has it now.
+      if (powIn.value) { powIn.value = ''; pow.state = 'spent'; }
+      if (layout === 'compact') setCheck('sending', t.sending);
+      box.setAttribute('aria-busy', 'true');
+      return fetch(req.url, {
+        method: 'POST', body: req.multipart ? fd : urlencoded(fd), credentials: 'same-origin',
+        redirect: 'follow', cache: 'no-store',
+        headers: { 'X-Tollgate': '1', 'Accept': 'text/html, application/json;q=0.9' }
+      }).then(function (r) {
+        if (r.redirected) { leave(); location.assign(r.url); return; }
+        var ct = (r.headers.get('Content-Type') || '').toLowerCase();
+        return r.text().then(function (text) {
+          if (/^text\/html|^application\/xhtml\+xml/.test(ct)) { replace(text); return; }
+          answered(r, /^application\/(.+\+)?json/.test(ct) ? parseJSON(text) : null);
+        });
+      }).catch(function () { answered(null, null); });
+    };
+    // answered handles an answer that stays on this page: a challenge to
+    // solve, or an error to show.
+    var answered = function (r, data) {
+      sending = false;
+      box.setAttribute('aria-busy', 'false');
+      var code = data && data.code;
+      if (code === 'challenge_required' && data.challenge && typeof data.challenge.id === 'string') {
+        openPuzzle(data.challenge);
+        return;
+      }
+      if (layout === 'compact') powStart(false);
+      if (data && (data.newChallenge || data.restart)) {
+        // The proof was refused or is gone (or the server wants a challenge
+        // in any case): a new one.
+        openPuzzle(null, code === 'missing_answer' || code === 'challenge_required' ? t.solvePuzzle : t.expired);
+        return;
+      }
+      var status = r ? r.status : 0;
+      var msg;
+      var refused = refusal(t, lang, status, code, parseInt((r && r.headers.get('Retry-After')) || '', 10));
+      if (refused) {
+        msg = refused;
+      } else if (code === 'wrong_answer') {
+        var left = data.attemptsLeft || 0;
+        msg = plural(lang, left, t.wrongOne, t.wrongMany);
+      } else if (data && typeof data.error === 'string' && data.error && !code) {
+        msg = data.error; // the host's own JSON error
+      } else msg = t.sendFailed;
+      warn(msg);
+      fire('error', { status: status, code: code || '' });
+    };
+    // openPuzzle shows the challenge the server sent (c), or a new one.
+    var openPuzzle = function (c, msg) {
+      setView('puzzle');
+      root.removeAttribute('data-check');
+      mark.innerHTML = '';
+      warn('');
+      var focus = function () { if (ch) input.focus(); };
+      if (c) {
+        noMore = typeof c.refreshesLeft === 'number' && c.refreshesLeft <= 0;
+        show(c, msg || t.solvePuzzle);
+        focus();
+        // A person who asked for audio gets it: the switch is free.
+        if (startKind === 'audio' && kind !== 'audio') load('audio', true, t.solvePuzzle + ' ' + t.audioReady).then(focus);
+      } else {
+        load(startKind, false, msg || t.solvePuzzle).then(focus);
+      }
+      fire('challenge-required', {});
+    };
+    var managedSubmit = function (e) {
+      if (e.defaultPrevented) return; // the page stopped it
+      var sub = e.submitter || null;
+      var req = capture(sub);
+      if (!req) return; // the browser posts it
+      e.preventDefault();
+      if (busy || sending) return;
+      pending = null;
+      if (layout === 'puzzle') {
+        if (!ch) return;
+        if (token) { send(req); return; } // verified; sending failed before
+        var answer = input.value.trim();
+        if (!answer) {
+          warn(t.empty);
+          input.focus();
+          return;
+        }
+        pending = req;
+        verify(answer);
+        return;
+      }
+      warn('');
+      if (pow.state === 'stale') powStart(true);
+      sending = true;
+      powWait(3000).then(function () { send(req); });
+    };
 
     // ---- verification on submit ----
     var resubmit = function () {
@@ -579,7 +869,11 @@
           setState('verified');
           say(t.verified);
           fire('verified', {});
-          if (form) resubmit();
+          if (managed) {
+            var req = pending;
+            pending = null;
+            if (req) send(req);
+          } else if (form) resubmit();
           return;
         }
         var code = res.data && res.data.code;
@@ -588,7 +882,7 @@
         switch (code) {
           case 'wrong_answer': {
             var left = res.data.attemptsLeft || 0;
-            warn(left === 1 ? t.wrongOne : fmt(t.wrongMany, left));
+            warn(plural(lang, left, t.wrongOne, t.wrongMany));
             input.focus();
             input.select();
             fire('wrong', { attemptsLeft: left });
@@ -609,6 +903,7 @@
 
     if (form) {
       form.addEventListener('submit', function (e) {
+        if (managed) { managedSubmit(e); return; }
         if (token) return; // verified: let the form go
         e.preventDefault();
         if (busy || !ch) return;
@@ -655,14 +950,25 @@
 
     // A page restored from the back-forward cache holds a spent challenge.
     w.addEventListener('pageshow', function (e) {
-      if (e.persisted) { token = ''; tok.value = ''; busy = false; load(kind, false); }
+      if (!e.persisted) return;
+      token = ''; tok.value = ''; busy = false; sending = false; pending = null;
+      if (managed) { setView('compact'); warn(''); powStart(false); } else load(kind, false);
     });
 
-    setState('loading');
-    load(startKind, false).then(function () {
+    if (managed) {
+      setView('compact');
+      setState('ready');
+      powStart(false);
       if (ds.tollgateError) warn(ds.tollgateError);
       fire('ready', {});
-    });
+    } else {
+      setView('puzzle');
+      setState('loading');
+      load(startKind, false).then(function () {
+        if (ds.tollgateError) warn(ds.tollgateError);
+        fire('ready', {});
+      });
+    }
 
     var api = {
       element: root,
@@ -672,7 +978,9 @@
       zoom: function () { return { scale: z.s, x: z.x, y: z.y }; },
       reload: function (k) { return load(k || kind, false); },
       newChallenge: fresh1,
-      verified: function () { return !!token; }
+      verified: function () { return !!token; },
+      mode: managed ? 'managed' : 'always',
+      view: function () { return layout; }
     };
     root.__tollgate = api;
     return api;

@@ -51,6 +51,7 @@ func Run(t *testing.T, newStore func(t *testing.T) captcha.Store, opts Options) 
 		{"SeveralAnswers", testSeveralAnswers},
 		{"Refresh", testRefresh},
 		{"RefreshExpired", testRefreshExpired},
+		{"RefreshToAudio", testRefreshToAudio},
 		{"TokenTakenOnce", testTokenTakenOnce},
 		{"TokenUnknown", testTokenUnknown},
 		{"TokenExpired", testTokenExpired},
@@ -301,6 +302,39 @@ func testRefresh(t *testing.T, s captcha.Store) {
 		t.Fatalf("Get(refused replacement) = %v, want ErrNotFound", err)
 	}
 	wantErr(t, "Refresh(unknown)", s.Refresh(ctx, randomID(t), newChallenge(t, now), 3, now), captcha.ErrNotFound)
+}
+
+// testRefreshToAudio: a switch from an image to audio costs no refresh, also
+// at the limit; audio to audio, or back to an image, costs one.
+func testRefreshToAudio(t *testing.T, s captcha.Store) {
+	ctx := context.Background()
+	now := time.Now()
+	c := newChallenge(t, now)
+	c.Refreshes = 1
+	put(t, s, c)
+	prev := c
+	for i, step := range []struct {
+		kind      captcha.Kind
+		refreshes int
+	}{
+		{captcha.KindAudio, 1}, // free, at the limit too
+		{captcha.KindImage, 2}, // back: counts
+		{captcha.KindAudio, 2},
+	} {
+		next := newChallenge(t, now)
+		next.Kind = step.kind
+		if err := s.Refresh(ctx, prev.ID, next, 2, now); err != nil {
+			t.Fatalf("Refresh #%d to %s = %v, want nil", i+1, step.kind, err)
+		}
+		got, err := s.Get(ctx, next.ID, now)
+		if err != nil || next.Refreshes != step.refreshes || got.Refreshes != step.refreshes || got.Kind != step.kind {
+			t.Fatalf("Refresh #%d to %s: Refreshes = %d, stored %+v, %v; want %d", i+1, step.kind, next.Refreshes, got, err, step.refreshes)
+		}
+		prev = next
+	}
+	audio := newChallenge(t, now)
+	audio.Kind = captcha.KindAudio
+	wantErr(t, "Refresh audio to audio past the limit", s.Refresh(ctx, prev.ID, audio, 2, now), captcha.ErrRefreshLimit)
 }
 
 func testRefreshExpired(t *testing.T, s captcha.Store) {

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,10 +23,6 @@ import (
 	"github.com/tollgate/tollgate/captcha/maptile/osmsource"
 	"github.com/tollgate/tollgate/captcha/ocr"
 )
-
-// errTargetNotMet is returned by "tollgate audit -check" when a best-of
-// solve rate is above its target.
-var errTargetNotMet = errors.New("audit target not met")
 
 // auditFlags are the flags of "tollgate audit".
 type auditFlags struct {
@@ -58,31 +53,33 @@ Engines: tesseract (eng/kor), gocr, ocrad, pocketsphinx (Debian packages
 tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor gocr ocrad pocketsphinx
 pocketsphinx-en-us). Engines that are not installed are listed as not run.
 
+Exit status: with -check, 1 when a best-of solve rate is above its target;
+2 for a flag error.
+
 Flags:
 `
 
+func auditHelp(w io.Writer) {
+	fs, _ := auditFlagSet()
+	fs.SetOutput(w)
+	fs.Usage()
+}
+
 // runAudit implements "tollgate audit image|audio".
-func runAudit(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-		fs, _ := auditFlagSet(stdout)
-		fmt.Fprint(stdout, auditUsage)
-		fs.PrintDefaults()
-		if len(args) == 0 {
-			return usageError("audit needs a kind: image or audio")
-		}
-		return nil
+func runAudit(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	switch {
+	case len(args) == 0:
+		return usageError("needs a kind: image or audio")
+	case isHelpFlag(args[0]):
+		auditHelp(stdout)
+		return flag.ErrHelp
+	case args[0] != "image" && args[0] != "audio":
+		return usageError("unknown audit kind %q (want image or audio)", args[0])
 	}
-	kind := args[0]
-	if kind != "image" && kind != "audio" {
-		return usageError("unknown audit kind %q (want image or audio)", kind)
-	}
-	fs, f := auditFlagSet(stderr)
-	f.kind = kind
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError("%v", err)
+	fs, f := auditFlagSet()
+	f.kind = args[0]
+	if err := parseFlags(fs, args[1:], stdout); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected arguments %q", fs.Args())
@@ -104,10 +101,12 @@ func runAudit(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	var p *progress
+	if !f.quiet {
+		p = newProgress(stderr)
+	}
 	progress := func(done, total int) {
-		if !f.quiet && (done%10 == 0 || done == total) {
-			fmt.Fprintf(stderr, "tollgate audit: %d/%d challenges\n", done, total)
-		}
+		p.show(done == total, "tollgate audit: %d/%d challenges", done, total)
 	}
 	// Both reports print as a table or as JSON and know their targets.
 	var rep interface {
@@ -115,12 +114,13 @@ func runAudit(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		WriteTable(io.Writer) error
 	}
 	var err error
-	switch kind {
+	switch f.kind {
 	case "image":
 		rep, err = auditImage(ctx, f, progress)
 	case "audio":
 		rep, err = auditAudio(ctx, f, progress)
 	}
+	p.clear()
 	if err != nil {
 		return err
 	}
@@ -132,17 +132,19 @@ func runAudit(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	met := rep.Met()
-	if f.check && !met {
-		return errTargetNotMet
+	if f.check && !rep.Met() {
+		return fmt.Errorf("%w: a best-of solve rate is above its target", errTargetMissed)
 	}
 	return nil
 }
 
-func auditFlagSet(out io.Writer) (*flag.FlagSet, *auditFlags) {
+func auditFlagSet() (*flag.FlagSet, *auditFlags) {
 	f := &auditFlags{}
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
-	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), auditUsage)
+		fs.PrintDefaults()
+	}
 	fs.IntVar(&f.n, "n", 0, "number of challenges (default 200 for image, 100 for audio)")
 	fs.StringVar(&f.lang, "lang", "en", "language of the challenges: en or ko")
 	fs.StringVar(&f.source, "source", "procedural", "image map source: procedural or osm")
@@ -153,7 +155,7 @@ func auditFlagSet(out io.Writer) (*flag.FlagSet, *auditFlags) {
 	fs.BoolVar(&f.targeted, "targeted", true, "image: also run the targeted attack on a crop of the marked label")
 	fs.BoolVar(&f.watermarks, "watermarks", true, "image: draw the white watermark text (false measures what it adds)")
 	fs.BoolVar(&f.check, "check", false, "exit with status 1 when a best-of solve rate is above its target")
-	fs.BoolVar(&f.quiet, "quiet", false, "do not print progress on standard error")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress line on standard error (shown only when it is a terminal)")
 	return fs, f
 }
 

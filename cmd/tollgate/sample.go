@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,20 +14,33 @@ import (
 	"github.com/tollgate/tollgate/captcha"
 )
 
-// runSample dispatches "tollgate sample image|audio".
-func runSample(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-		fmt.Fprintln(stdout, "Usage: tollgate sample image|audio -n N -out DIR [flags]")
-		fmt.Fprintln(stdout, `Run "tollgate sample image -h" or "tollgate sample audio -h" for the flags.`)
-		if len(args) == 0 {
-			return usageError("sample needs a kind: image or audio")
-		}
-		return nil
+const sampleUsage = `Usage: tollgate sample image|audio -n N -out DIR [flags]
+
+Writes N sample challenges of one kind, with their answers, for people and
+tools to look at. The same flags and -seed always write the same files.
+`
+
+// sampleHelp prints the help of "tollgate sample" and of both its kinds.
+func sampleHelp(w io.Writer) {
+	fmt.Fprint(w, sampleUsage)
+	for _, fs := range []*flag.FlagSet{newImageFlags().fs, newAudioFlags().fs} {
+		fmt.Fprintln(w)
+		fs.SetOutput(w)
+		fs.Usage()
 	}
-	switch args[0] {
-	case "image":
+}
+
+// runSample dispatches "tollgate sample image|audio".
+func runSample(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	switch {
+	case len(args) == 0:
+		return usageError("needs a kind: image or audio")
+	case isHelpFlag(args[0]):
+		sampleHelp(stdout)
+		return flag.ErrHelp
+	case args[0] == "image":
 		return sampleImage(args[1:], stdout, stderr)
-	case "audio":
+	case args[0] == "audio":
 		return sampleAudio(args[1:], stdout, stderr)
 	}
 	return usageError("unknown sample kind %q (want image or audio)", args[0])
@@ -44,9 +56,8 @@ type sampleFlags struct {
 }
 
 // newSampleFlags declares the shared flags on a new flag set for kind.
-func newSampleFlags(kind string, defaultN int, usage string, stderr io.Writer) *sampleFlags {
+func newSampleFlags(kind string, defaultN int, usage string) *sampleFlags {
 	fs := flag.NewFlagSet("sample "+kind, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	sf := &sampleFlags{
 		fs:   fs,
 		n:    fs.Int("n", defaultN, "number of samples (1 to 10000)"),
@@ -64,16 +75,8 @@ func newSampleFlags(kind string, defaultN int, usage string, stderr io.Writer) *
 // parse parses args, checks the shared flags, and picks a random seed when
 // none was given. Help goes to stdout and returns flag.ErrHelp.
 func (sf *sampleFlags) parse(args []string, stdout io.Writer) error {
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--help" {
-			sf.fs.SetOutput(stdout)
-		}
-	}
-	if err := sf.fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError("%v", err)
+	if err := parseFlags(sf.fs, args, stdout); err != nil {
+		return err
 	}
 	seedSet := false
 	sf.fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
@@ -99,7 +102,9 @@ func (sf *sampleFlags) parse(args []string, stdout io.Writer) error {
 
 // write renders n samples with gen into the output directory as
 // prefix-NNN.ext, and writes answers.tsv (file, answer, prompt; header row).
-func (sf *sampleFlags) write(prefix, ext string, gen func(i int) (*captcha.Puzzle, error)) error {
+// p shows how many of what are written.
+func (sf *sampleFlags) write(p *progress, what, prefix, ext string, gen func(i int) (*captcha.Puzzle, error)) error {
+	defer p.clear()
 	if err := os.MkdirAll(*sf.out, 0o755); err != nil {
 		return err
 	}
@@ -107,15 +112,16 @@ func (sf *sampleFlags) write(prefix, ext string, gen func(i int) (*captcha.Puzzl
 	tsv.WriteString("file\tanswer\tprompt\n")
 	width := max(3, len(fmt.Sprint(*sf.n)))
 	for i := range *sf.n {
-		p, err := gen(i)
+		pz, err := gen(i)
 		if err != nil {
 			return err
 		}
 		name := fmt.Sprintf("%s-%0*d.%s", prefix, width, i+1, ext)
-		if err := os.WriteFile(filepath.Join(*sf.out, name), p.Media, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(*sf.out, name), pz.Media, 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(&tsv, "%s\t%s\t%s\n", name, p.Answers[0], p.Prompt)
+		fmt.Fprintf(&tsv, "%s\t%s\t%s\n", name, pz.Answers[0], pz.Prompt)
+		p.show(i+1 == *sf.n, "tollgate sample: %d/%d %s", i+1, *sf.n, what)
 	}
 	return os.WriteFile(filepath.Join(*sf.out, "answers.tsv"), []byte(tsv.String()), 0o644)
 }

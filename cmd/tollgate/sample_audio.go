@@ -18,9 +18,11 @@ same -seed and -lang always write the same files.
 Flags:
 `
 
+func newAudioFlags() *sampleFlags { return newSampleFlags("audio", 10, sampleAudioUsage) }
+
 // sampleAudio implements "tollgate sample audio".
 func sampleAudio(args []string, stdout, stderr io.Writer) error {
-	sf := newSampleFlags("audio", 10, sampleAudioUsage, stderr)
+	sf := newAudioFlags()
 	if err := sf.parse(args, stdout); err != nil {
 		return err
 	}
@@ -29,7 +31,7 @@ func sampleAudio(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	err = sf.write("audio", "wav", func(i int) (*captcha.Puzzle, error) {
+	err = sf.write(newProgress(stderr), "audio clips", "audio", "wav", func(i int) (*captcha.Puzzle, error) {
 		return synth.Generate(ctx, captcha.Request{Seed: sampleSeed("audio", *sf.lang, *sf.seed, i), Lang: *sf.lang})
 	})
 	if err != nil {

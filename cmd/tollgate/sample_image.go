@@ -21,12 +21,27 @@ always write the same files.
 Flags:
 `
 
+// imageFlags are the flags of "tollgate sample image".
+type imageFlags struct {
+	*sampleFlags
+	source, osmFile *string
+	scale           *int
+}
+
+func newImageFlags() *imageFlags {
+	sf := newSampleFlags("image", 12, sampleImageUsage)
+	return &imageFlags{
+		sampleFlags: sf,
+		source:      sf.fs.String("source", "procedural", "map source: procedural or osm"),
+		osmFile:     sf.fs.String("osm", "", "OpenStreetMap extract for -source osm (.osm or .osm.pbf)"),
+		scale:       sf.fs.Int("scale", 1, "pixel density: 1 (480x320) or 2 (960x640)"),
+	}
+}
+
 // sampleImage implements "tollgate sample image".
 func sampleImage(args []string, stdout, stderr io.Writer) error {
-	sf := newSampleFlags("image", 12, sampleImageUsage, stderr)
-	source := sf.fs.String("source", "procedural", "map source: procedural or osm")
-	osmFile := sf.fs.String("osm", "", "OpenStreetMap extract for -source osm (.osm or .osm.pbf)")
-	scale := sf.fs.Int("scale", 1, "pixel density: 1 (480x320) or 2 (960x640)")
+	f := newImageFlags()
+	sf, source, osmFile, scale := f.sampleFlags, f.source, f.osmFile, f.scale
 	if err := sf.parse(args, stdout); err != nil {
 		return err
 	}
@@ -53,7 +68,7 @@ func sampleImage(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	err = sf.write("map", "png", func(i int) (*captcha.Puzzle, error) {
+	err = sf.write(newProgress(stderr), "images", "map", "png", func(i int) (*captcha.Puzzle, error) {
 		seed := sampleSeed("image", *sf.lang, *source, *sf.seed, i)
 		return r.Generate(ctx, captcha.Request{Seed: seed, Lang: *sf.lang, Scale: *scale})
 	})

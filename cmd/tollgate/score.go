@@ -8,30 +8,54 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/tollgate/tollgate/behavior"
 )
 
+// scoreFlags are the flags of "tollgate score".
+type scoreFlags struct {
+	fs           *flag.FlagSet
+	asJSON       *bool
+	suspect, bot *float64
+	elapsed      *time.Duration
+}
+
+func newScoreFlags() *scoreFlags {
+	fs := flag.NewFlagSet("score", flag.ContinueOnError)
+	f := &scoreFlags{
+		fs:      fs,
+		asJSON:  fs.Bool("json", false, "print one JSON object per document"),
+		suspect: fs.Float64("suspect", behavior.DefaultSuspectThreshold, "score at which the verdict becomes suspect"),
+		bot:     fs.Float64("bot", behavior.DefaultBotThreshold, "score at which the verdict becomes bot"),
+		elapsed: fs.Duration("elapsed", 0, "the server's own time from serving the form to the post (0: unknown)"),
+	}
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: tollgate score [-json] [-suspect S] [-bot B] [-elapsed D] < telemetry.json")
+		fmt.Fprintln(fs.Output())
+		fmt.Fprintln(fs.Output(), "Scores behavior telemetry documents read from standard input (one document, or one per line).")
+		fmt.Fprintln(fs.Output(), "Exits with status 1 when a document cannot be scored or there is none.")
+		fmt.Fprintln(fs.Output())
+		fmt.Fprintln(fs.Output(), "Flags:")
+		fs.PrintDefaults()
+	}
+	return f
+}
+
+func scoreHelp(w io.Writer) {
+	f := newScoreFlags()
+	f.fs.SetOutput(w)
+	f.fs.Usage()
+}
+
 // runScore implements "tollgate score": it reads telemetry documents (one,
 // or one per line: any sequence of JSON values) from stdin and prints each
 // one's score, verdict and reasons.
-func runScore(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("score", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print one JSON object per document")
-	suspect := fs.Float64("suspect", behavior.DefaultSuspectThreshold, "score at which the verdict becomes suspect")
-	bot := fs.Float64("bot", behavior.DefaultBotThreshold, "score at which the verdict becomes bot")
-	elapsed := fs.Duration("elapsed", 0, "the server's own time from serving the form to the post (0: unknown)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: tollgate score [-json] [-suspect S] [-bot B] [-elapsed D] < telemetry.json")
-		fmt.Fprintln(fs.Output(), "Scores behavior telemetry documents read from standard input (one document, or one per line).")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError("%v", err)
+func runScore(args []string, stdin io.Reader, stdout, _ io.Writer) error {
+	f := newScoreFlags()
+	fs, asJSON, suspect, bot, elapsed := f.fs, f.asJSON, f.suspect, f.bot, f.elapsed
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected arguments %q (telemetry is read from standard input)", fs.Args())

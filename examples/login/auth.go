@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tollgate/tollgate"
 	"github.com/tollgate/tollgate/captcha"
 	"github.com/tollgate/tollgate/ratelimit"
 )
@@ -159,7 +160,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		if q := r.URL.Query().Get("lang"); q == "ko" || q == "en" {
 			setCookie(w, r, "lang", q, 365*24*time.Hour)
 		}
-		s.pages.login(w, r, http.StatusOK, loginData{Lang: lang})
+		s.renderLogin(w, r, http.StatusOK, loginData{Lang: lang})
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -172,7 +173,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		s.stats.login(email, "wrong_password", r)
 		s.event(r, slog.LevelInfo, "login.failed", slog.String("account", email), slog.String("reason", "wrong_password"))
-		s.pages.login(w, r, http.StatusUnauthorized, loginData{Lang: lang, Email: email, Error: "wrongPassword"})
+		s.renderLogin(w, r, http.StatusUnauthorized, loginData{Lang: lang, Email: email, Error: "wrongPassword"})
 		return
 	}
 	id := s.sessions.create(session{email: usr.email, name: usr.name, created: time.Now()})
@@ -195,12 +196,34 @@ func (s *server) fakeSuccess(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/welcome", http.StatusSeeOther)
 }
 
+// renderLogin renders the sign-in page with the widget in the route's
+// mode and, for browsers without JavaScript, the Gate's noscript challenge.
+func (s *server) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
+	d.Mode = s.cfg.Mode
+	if s.cfg.Mode != "never" {
+		ns, err := s.gate.NoScript(r)
+		if err != nil {
+			s.event(r, slog.LevelWarn, "noscript.failed", slog.String("error", err.Error()))
+		}
+		d.NoScript = ns
+	}
+	s.pages.login(w, r, status, d)
+}
+
 // captchaFailed renders the form again when the CAPTCHA check of a post
 // fails (no answer, a spent or expired token...).
 func (s *server) captchaFailed(w http.ResponseWriter, r *http.Request, err error) {
 	status, _ := captcha.ErrorResponse(err)
+	if errors.Is(err, tollgate.ErrChallengeRequired) {
+		status = http.StatusForbidden // a plain post (no JavaScript) that must solve the noscript challenge
+	}
+	if errors.Is(err, captcha.ErrStore) {
+		s.stats.login(r.PostFormValue("email"), "unavailable", r)
+		s.renderLogin(w, r, status, loginData{Lang: s.lang(r), Email: strings.TrimSpace(r.PostFormValue("email")), Error: "unavailable"})
+		return
+	}
 	s.stats.login(r.PostFormValue("email"), "captcha_failed", r)
-	s.pages.login(w, r, status, loginData{Lang: s.lang(r), Email: strings.TrimSpace(r.PostFormValue("email")), CaptchaError: "captchaAgain"})
+	s.renderLogin(w, r, status, loginData{Lang: s.lang(r), Email: strings.TrimSpace(r.PostFormValue("email")), CaptchaError: "captchaAgain"})
 }
 
 // rejected answers requests the limits turn away: the sign-in page with a
@@ -213,12 +236,17 @@ func (s *server) rejected(w http.ResponseWriter, r *http.Request, err error) {
 	retry, _ := ratelimit.RetryAfterOf(err)
 	ratelimit.SetRetryAfter(w.Header(), retry)
 	status, msg := http.StatusServiceUnavailable, "busy"
-	if errors.Is(err, ratelimit.ErrLimited) {
+	var limited *ratelimit.LimitedError
+	var rejected *ratelimit.RejectError
+	switch {
+	case errors.Is(err, ratelimit.ErrLimited):
 		status, msg = http.StatusTooManyRequests, "tooMany"
+	case !errors.As(err, &rejected) && !errors.As(err, &limited):
+		msg = "unavailable" // a failing limiter store, not load: say so
 	}
 	s.stats.login(r.PostFormValue("email"), msg, r)
 	secs := int((retry + time.Second - 1) / time.Second)
-	s.pages.login(w, r, status, loginData{Lang: s.lang(r), Email: strings.TrimSpace(r.PostFormValue("email")), Error: msg, RetryAfter: max(secs, 1)})
+	s.renderLogin(w, r, status, loginData{Lang: s.lang(r), Email: strings.TrimSpace(r.PostFormValue("email")), Error: msg, RetryAfter: max(secs, 1)})
 }
 
 func (s *server) currentSession(r *http.Request) (string, session, bool) {

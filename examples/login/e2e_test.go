@@ -24,7 +24,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -55,24 +54,6 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type e2e struct {
 	t       *testing.T
 	srv     *server
@@ -81,6 +62,7 @@ type e2e struct {
 	browser context.Context // a person's browser
 	bot     context.Context // an automation framework's browser
 	art     string
+	chrome  string // the Chromium binary
 }
 
 // startBrowser starts a headless Chromium with a fresh profile.
@@ -105,9 +87,13 @@ func startBrowser(t *testing.T, chrome string, extra ...chromedp.ExecAllocatorOp
 	return browser
 }
 
-func TestBrowser(t *testing.T) {
+// newE2E starts the showcase in mode with short decoy delays and generous
+// limits behind an httptest server, and a person's and a bot's Chromium.
+func newE2E(t *testing.T, mode string) *e2e {
+	t.Helper()
 	chrome := chromiumPath(t)
 	cfg := defaultConfig()
+	cfg.Mode = mode
 	cfg.Pool = 2
 	cfg.DeceiveMin, cfg.DeceiveMax = 300*time.Millisecond, 400*time.Millisecond
 	generous := ratelimit.Limit{Count: 1000, Period: time.Minute, Burst: 500}
@@ -135,8 +121,13 @@ func TestBrowser(t *testing.T) {
 	// browser turns that off so that the person is judged on behaviour alone.
 	browser := startBrowser(t, chrome, chromedp.Flag("disable-blink-features", "AutomationControlled"))
 	bot := startBrowser(t, chrome)
-	e := &e2e{t: t, srv: srv, base: ts.URL, logs: logs, browser: browser, bot: bot, art: art}
+	return &e2e{t: t, srv: srv, base: ts.URL, logs: logs, browser: browser, bot: bot, art: art, chrome: chrome}
+}
 
+func TestBrowser(t *testing.T) {
+	// The puzzle on every post: these flows solve it (TestBrowserManaged
+	// covers the default mode).
+	e := newE2E(t, "always")
 	t.Run("person signs in", e.testPerson)
 	t.Run("keyboard only", e.testKeyboardOnly)
 	t.Run("automation is deceived", e.testAutomation)

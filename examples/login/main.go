@@ -23,7 +23,10 @@
 //	-status-token TOLLGATE_STATUS_TOKEN  secret that opens the status page to whoever presents it (at least 32 characters)
 //
 // Demo account: demo@haneul.example / correct-horse-battery. Pages: /login,
-// /status and /status.json (the operator's view), /metrics (Prometheus).
+// /status and /status.json (the operator's view), /metrics (Prometheus,
+// from package prom, with the Go runtime's and the process's metrics) and
+// /healthz (for a load balancer: "ok", or 503 naming the stores out of
+// reach). With -redis, go-redis's own log lines go to the JSON log too.
 // The process stops gracefully on SIGINT and SIGTERM.
 //
 // The status page lists client addresses, accounts, verdicts and who was
@@ -97,6 +100,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&cfg.Lang, "lang", env("TOLLGATE_LANG", cfg.Lang), "page language: auto, en or ko")
 	fs.StringVar(&cfg.Redis, "redis", env("TOLLGATE_REDIS", ""), "Redis address (empty: in memory)")
 	fs.StringVar(&cfg.Secret, "secret", env("TOLLGATE_SECRET", ""), "hex server secret (share it between servers on one Redis)")
+	fs.StringVar(&cfg.Mode, "mode", env("TOLLGATE_MODE", cfg.Mode), "when the puzzle shows: managed (only when risky), always, or never")
 	fs.StringVar(&cfg.MapSource, "map", env("TOLLGATE_MAP", cfg.MapSource), "map source: procedural or osm")
 	fs.StringVar(&cfg.OSMFile, "osm", env("TOLLGATE_OSM", ""), "OpenStreetMap extract for -map osm")
 	pool := fs.Int("pool", 0, "challenges rendered ahead per kind and language")
@@ -109,6 +113,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if _, ok := modes[cfg.Mode]; !ok {
+		return cfg, fmt.Errorf("-mode %q: want managed, always or never", cfg.Mode)
 	}
 	cfg.Pool = *pool
 	if cfg.Pool == 0 {

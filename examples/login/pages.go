@@ -31,7 +31,10 @@ var texts = map[string]map[string]string{
 		"wrongPassword":  "That email and password don't match. Check them and try again.",
 		"captchaAgain":   "Please complete the security check again.",
 		"tooMany":        "Too many sign-in attempts. Please wait %d seconds and try again.",
+		"tooMany1":       "Too many sign-in attempts. Please wait a second and try again.",
 		"busy":           "We're very busy right now. Please try again in %d seconds.",
+		"busy1":          "We're very busy right now. Please try again in a second.",
+		"unavailable":    "Sign-in is temporarily unavailable. Please try again in a moment.",
 		"otherLang":      "한국어",
 		"otherLangCode":  "ko",
 		"welcomeTitle":   "Welcome · Haneul Cloud",
@@ -110,7 +113,10 @@ var texts = map[string]map[string]string{
 		"wrongPassword":  "이메일과 비밀번호가 일치하지 않습니다. 확인 후 다시 시도하세요.",
 		"captchaAgain":   "보안 확인을 다시 해 주세요.",
 		"tooMany":        "로그인 시도가 너무 많습니다. %d초 후에 다시 시도하세요.",
+		"tooMany1":       "로그인 시도가 너무 많습니다. 1초 후에 다시 시도하세요.",
 		"busy":           "지금 요청이 많습니다. %d초 후에 다시 시도하세요.",
+		"busy1":          "지금 요청이 많습니다. 1초 후에 다시 시도하세요.",
+		"unavailable":    "로그인을 잠시 사용할 수 없습니다. 잠시 후 다시 시도하세요.",
 		"otherLang":      "English",
 		"otherLangCode":  "en",
 		"welcomeTitle":   "환영합니다 · 하늘 클라우드",
@@ -218,6 +224,8 @@ type loginData struct {
 	DemoPassword string
 	Message      string
 	CaptchaMsg   string
+	Mode         string        // the widget's data-tollgate-mode
+	NoScript     template.HTML // the Gate's challenge for browsers without JavaScript
 }
 
 func (p *pages) login(w http.ResponseWriter, _ *http.Request, status int, d loginData) {
@@ -225,6 +233,9 @@ func (p *pages) login(w http.ResponseWriter, _ *http.Request, status int, d logi
 	d.Demo, d.DemoPassword = demoAccounts[0].email, demoAccounts[0].password
 	if d.Error != "" {
 		d.Message = d.T[d.Error]
+		if one, ok := d.T[d.Error+"1"]; ok && d.RetryAfter == 1 {
+			d.Message = one // English plural forms; Korean has one form
+		}
 		if strings.Contains(d.Message, "%d") {
 			d.Message = fmt.Sprintf(d.Message, d.RetryAfter)
 		}

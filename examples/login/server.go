@@ -21,6 +21,7 @@ import (
 	"github.com/tollgate/tollgate/captcha"
 	"github.com/tollgate/tollgate/captcha/maptile"
 	"github.com/tollgate/tollgate/captcha/maptile/osmsource"
+	"github.com/tollgate/tollgate/prom"
 	"github.com/tollgate/tollgate/ratelimit"
 	"github.com/tollgate/tollgate/redisstore"
 )
@@ -35,6 +36,7 @@ type config struct {
 	Lang      string // "auto", "en" or "ko"
 	Redis     string
 	Secret    string // hex
+	Mode      string // "managed", "always" or "never" (see tollgate.WithMode)
 	MapSource string // "procedural" or "osm"
 	OSMFile   string
 	Pool      int // 0 or less: no pool
@@ -52,10 +54,14 @@ type config struct {
 	StatusToken string
 }
 
+// modes maps the -mode flag to the Gate's modes.
+var modes = map[string]tollgate.Mode{"managed": tollgate.ModeManaged, "always": tollgate.ModeAlways, "never": tollgate.ModeNever}
+
 func defaultConfig() config {
 	return config{
 		Addr:           "127.0.0.1:8080",
 		Lang:           "auto",
+		Mode:           "managed",
 		MapSource:      "procedural",
 		Pool:           16,
 		DeceiveMin:     3 * time.Second,
@@ -115,6 +121,7 @@ type server struct {
 	users    *users
 	sessions *sessions
 	stats    *eventStats
+	metrics  *prom.Collector
 	rdb      *redis.Client
 	started  time.Time
 	closeMu  sync.Once
@@ -143,6 +150,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		users:    newUsers(),
 		sessions: newSessions(10_000),
 		stats:    newEventStats(40),
+		metrics:  prom.NewCollector(),
 		started:  time.Now(),
 	}
 	if cfg.StatusToken != "" {
@@ -180,6 +188,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	gopts := []tollgate.Option{
 		tollgate.WithLogger(log),
 		tollgate.WithEventHook(s.stats.observe),
+		tollgate.WithEventHook(s.metrics.Observe),
 		tollgate.WithImageGenerator(renderer),
 		tollgate.WithExpectedFields("email", "password"),
 		tollgate.WithDecoy(http.HandlerFunc(s.fakeSuccess)),
@@ -197,6 +206,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 	mem := func(l ratelimit.Limit) (ratelimit.KeyLimiter, error) { return ratelimit.NewMemoryKeyLimiter(l) }
 	limiter := mem
 	if cfg.Redis != "" {
+		redis.SetLogger(redisLog{log}) // process-wide: go-redis has no per-client logger
 		s.rdb = redis.NewClient(&redis.Options{Addr: cfg.Redis, ContextTimeoutEnabled: true})
 		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		err := s.rdb.Ping(pctx).Err()
@@ -250,6 +260,7 @@ func newServer(ctx context.Context, cfg config, log *slog.Logger) (*server, erro
 		}
 		return nil, err
 	}
+	s.metrics.Watch(s.gate)
 	s.routes()
 	return s, nil
 }
@@ -263,7 +274,7 @@ func (s *server) routes() {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 	})
-	mux.Handle("/login", g.Protect(http.HandlerFunc(s.login)))
+	mux.Handle("/login", g.Protect(http.HandlerFunc(s.login), tollgate.WithMode(modes[s.cfg.Mode])))
 	mux.Handle("POST /session/renew", g.Lane(tollgate.ClassBackground)(http.HandlerFunc(s.renew)))
 	mux.HandleFunc("GET /welcome", s.welcome)
 	mux.HandleFunc("POST /logout", s.logout)
@@ -272,16 +283,13 @@ func (s *server) routes() {
 	mux.HandleFunc("/status", s.status)
 	mux.HandleFunc("/status.json", s.statusJSON)
 	// The metrics count bots and deceptions: operators only, as the status page.
-	metrics := g.MetricsHandler()
+	metrics := metricsHandler(s.metrics)
 	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := s.statusAllowed(w, r); ok {
 			metrics.ServeHTTP(w, r)
 		}
 	})
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("ok\n"))
-	})
+	mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux = mux
 }
 

@@ -88,7 +88,7 @@ func TestPages(t *testing.T) {
 	if strings.Contains(body, `href="/status`) {
 		t.Error("the public login page links the operator's status page")
 	}
-	for _, want := range []string{`<div data-tollgate-captcha>`, `/tollgate/static/widget.js`, `/tollgate/static/widget.css`,
+	for _, want := range []string{`<div data-tollgate-captcha data-tollgate-mode="managed">`, `/tollgate/static/widget.js`, `/tollgate/static/widget.css`,
 		`name="email"`, `name="password"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("login page lacks %s", want)
@@ -131,7 +131,7 @@ func TestPages(t *testing.T) {
 func TestBotIsDeceived(t *testing.T) {
 	srv, ts := testServer(t, nil)
 	c := client()
-	form := url.Values{"email": {"demo@haneul.example"}, "password": {"correct-horse-battery"}}
+	form := url.Values{"email": {"demo@haneul.example"}, "password": {"correct-horse-battery"}, "tollgate_behavior": {forged}}
 	res, err := c.PostForm(ts.URL+"/login", form)
 	if err != nil {
 		t.Fatal(err)
@@ -168,11 +168,11 @@ func TestBotIsDeceived(t *testing.T) {
 	}
 	const operator, host = "127.0.0.2:40000", "127.0.0.1:8080"
 	st := decodeStatus(t, serve(t, srv, "GET", "/status.json", operator, host))
-	if st.Bot != 1 || st.Deceived != 1 || len(st.Verdicts) != 1 || st.Verdicts[0].Reasons[0] != "no_telemetry" ||
+	if st.Bot != 1 || st.Deceived != 1 || len(st.Verdicts) != 1 || st.Verdicts[0].Reasons[0] != "malformed" ||
 		len(st.Logins) != 1 || st.Logins[0].Outcome != "deceived" {
 		t.Fatalf("status = %+v", st)
 	}
-	if page := serve(t, srv, "GET", "/status", operator, host).Body.String(); !strings.Contains(page, "no_telemetry") {
+	if page := serve(t, srv, "GET", "/status", operator, host).Body.String(); !strings.Contains(page, "malformed") {
 		t.Fatal("the status page does not show the verdict's reason")
 	}
 }
@@ -308,5 +308,32 @@ func TestOSMMapSource(t *testing.T) {
 	}
 	if _, err := newServer(context.Background(), config{Lang: "auto", MapSource: "osm", OSMFile: "no-such.osm"}, nil); err == nil {
 		t.Fatal("a missing OSM file was accepted")
+	}
+}
+
+// TestRetryMessages: the retry messages use the right plural forms, and a
+// store outage says "temporarily unavailable", not "too many requests".
+func TestRetryMessages(t *testing.T) {
+	p, err := newPages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang, key string
+		retry     int
+		want      string
+	}{
+		{"en", "tooMany", 1, "Please wait a second"},
+		{"en", "tooMany", 5, "Please wait 5 seconds"},
+		{"en", "busy", 1, "try again in a second"},
+		{"ko", "busy", 1, "1초 후에"},
+		{"ko", "tooMany", 7, "7초 후에"},
+		{"en", "unavailable", 3, "temporarily unavailable"},
+	} {
+		w := httptest.NewRecorder()
+		p.login(w, nil, http.StatusTooManyRequests, loginData{Lang: tc.lang, Error: tc.key, RetryAfter: tc.retry})
+		if !strings.Contains(w.Body.String(), tc.want) {
+			t.Errorf("login page (%s, %s, retry %d) lacks %q", tc.lang, tc.key, tc.retry, tc.want)
+		}
 	}
 }

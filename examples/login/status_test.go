@@ -32,9 +32,13 @@ func serve(t *testing.T, srv *server, method, target, peer, host string, hdr ...
 
 // botSignIn posts the demo account's sign-in with no behavior telemetry
 // from peer: the Gate judges it a bot and answers with the decoy.
+// forged is telemetry no browser sends: positive bot evidence (a post with
+// no telemetry at all is asked to solve a challenge, never deceived).
+const forged = `{"v":2,"forged":true}`
+
 func botSignIn(t *testing.T, srv *server, peer string) {
 	t.Helper()
-	form := url.Values{"email": {"demo@haneul.example"}, "password": {"correct-horse-battery"}}
+	form := url.Values{"email": {"demo@haneul.example"}, "password": {"correct-horse-battery"}, "tollgate_behavior": {forged}}
 	r := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	r.RemoteAddr, r.Host = peer, "login.example"

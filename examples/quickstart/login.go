@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+
+	"github.com/tollgate/tollgate"
 )
 
 // page is the login form: the widget is one tag inside the form, plus its
@@ -22,18 +24,25 @@ const page = `<!doctype html>
   <p><label>User <input name="username" autocomplete="username"></label></p>
   <p><label>Password <input name="password" type="password" autocomplete="current-password"></label></p>
   <div data-tollgate-captcha></div>
+  %s
   <button type="submit">Sign in</button>
 </form>
 </body>
 </html>`
 
-// loginHandler serves the form and handles posts that passed tollgate's
-// checks. A real application checks the password here.
-func loginHandler() http.Handler {
+// loginHandler serves the form, with the Gate's challenge for browsers
+// without JavaScript, and handles posts that passed tollgate's checks. A
+// real application checks the password here.
+func loginHandler(g *tollgate.Gate) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
+			noscript, err := g.NoScript(r)
+			if err != nil {
+				http.Error(w, "temporarily unavailable, try again", http.StatusServiceUnavailable)
+				return
+			}
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprint(w, page)
+			fmt.Fprintf(w, page, noscript)
 			return
 		}
 		fmt.Fprintf(w, "Welcome, %s!\n", html.EscapeString(r.PostFormValue("username")))

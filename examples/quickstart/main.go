@@ -10,13 +10,13 @@ import (
 )
 
 func main() {
-	g, err := tollgate.New() // map CAPTCHA + audio, behavior scoring, rate limits
+	g, err := tollgate.New() // managed mode: a puzzle only when the evidence says "maybe a bot"
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer g.Close()
 	mux := http.NewServeMux()
-	mux.Handle("/tollgate/", g.Handler())           // widget, challenges, media
-	mux.Handle("/login", g.Protect(loginHandler())) // every POST is checked
+	mux.Handle("/tollgate/", g.Handler())            // widget, proof of work, challenges, media
+	mux.Handle("/login", g.Protect(loginHandler(g))) // every POST is checked
 	log.Fatal(http.ListenAndServe("127.0.0.1:8080", mux))
 }

@@ -22,7 +22,7 @@ func TestQuickstart(t *testing.T) {
 	defer g.Close()
 	mux := http.NewServeMux()
 	mux.Handle("/tollgate/", g.Handler())
-	mux.Handle("/login", g.Protect(loginHandler()))
+	mux.Handle("/login", g.Protect(loginHandler(g)))
 	ts := httptest.NewServer(mux)
 	defer ts.Close()
 
@@ -35,13 +35,16 @@ func TestQuickstart(t *testing.T) {
 	if !strings.Contains(string(b), "<div data-tollgate-captcha></div>") {
 		t.Fatal("the form has no widget")
 	}
+	if !strings.Contains(string(b), `<noscript>`) || !strings.Contains(string(b), `name="tollgate_answer"`) {
+		t.Fatal("the form has no challenge for browsers without JavaScript")
+	}
 	res, err = http.PostForm(ts.URL+"/login", url.Values{"username": {"kim"}, "password": {"x"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ = io.ReadAll(res.Body)
 	res.Body.Close()
-	if strings.Contains(string(b), "Welcome") {
-		t.Fatal("a direct post reached the login handler")
+	if strings.Contains(string(b), "Welcome") || res.StatusCode != http.StatusForbidden || !strings.Contains(string(b), `"challenge_required"`) {
+		t.Fatalf("a direct post = %d %s, want 403 challenge_required, not the login handler", res.StatusCode, b)
 	}
 }

@@ -58,9 +58,11 @@ const (
 var ErrConfig = errors.New("simulate: invalid config")
 
 // Config describes one replay of the story. Zero fields take the values of
-// DefaultConfig.
+// DefaultConfig (Realtime, Seed and Progress excepted: their zero values mean
+// virtual time, seed 0 and no progress reports).
 //
-// It is a plain value, safe for concurrent use as long as no goroutine modifies it.
+// A Config is safe for concurrent use as long as no goroutine modifies it;
+// Progress, when set, is called from one goroutine at a time.
 type Config struct {
 	// Workers is the server's concurrency.
 	Workers int
@@ -80,11 +82,22 @@ type Config struct {
 	ClientTimeout time.Duration
 	// Seed seeds the arrival processes.
 	Seed uint64
+	// Realtime replays the story in wall-clock time, with a goroutine per
+	// request and per worker and real sleeps; its figures then depend on
+	// how busy the machine is. By default the story runs in virtual time:
+	// the same limiter, driven by a simulated clock, so that the same
+	// Config always gives the same Result, in a fraction of the story's
+	// length.
+	Realtime bool
+	// Progress, when not nil, is called now and then during Run with how
+	// much of the story (Before+Flood+After) has been replayed. It must
+	// return quickly.
+	Progress func(replayed time.Duration)
 }
 
 // DefaultConfig is the full replay: capacity 1600 requests/s (40 workers ×
-// 25ms), user logins at 20% of it, a 20× background flood for 8 s; about
-// 16 s per mode.
+// 25ms), user logins at 20% of it, a 20× background flood for 8 s: a 16 s
+// story per mode.
 func DefaultConfig() Config {
 	return Config{
 		Workers:         40,
@@ -101,7 +114,8 @@ func DefaultConfig() Config {
 }
 
 // ShortConfig is the replay the tests run: capacity 500 requests/s (10
-// workers × 20ms), the same shares and factor, a 0.8 s flood; 2.5 s per mode.
+// workers × 20ms), the same shares and factor, a 0.8 s flood: a 2.5 s story
+// per mode.
 func ShortConfig() Config {
 	return Config{
 		Workers:         10,
@@ -150,22 +164,27 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-func (c Config) validate() error {
+// Validate reports the first field of c outside its range, with an error
+// wrapping ErrConfig. It checks c as given, so a zero field is an error: Run
+// replaces zero fields with DefaultConfig's values before it validates, and a
+// caller that takes the fields from a person (like the tollgate command)
+// validates first, to refuse a zero they typed rather than replace it.
+func (c Config) Validate() error {
 	switch {
 	case c.Workers < 2 || c.Workers > 10_000:
 		return fmt.Errorf("%w: workers %d outside 2..10000", ErrConfig, c.Workers)
 	case c.Service < time.Millisecond || c.Service > time.Minute:
 		return fmt.Errorf("%w: service %v outside 1ms..1m", ErrConfig, c.Service)
-	case c.UserShare < 0 || c.UserShare > 1:
-		return fmt.Errorf("%w: user share %v outside 0..1", ErrConfig, c.UserShare)
-	case c.BackgroundShare < 0 || c.BackgroundShare > 1:
-		return fmt.Errorf("%w: background share %v outside 0..1", ErrConfig, c.BackgroundShare)
-	case c.FloodFactor < 0 || c.FloodFactor > 100:
-		return fmt.Errorf("%w: flood factor %v outside 0..100", ErrConfig, c.FloodFactor)
-	case c.Before < 0 || c.Flood <= 0 || c.After < 0 || c.Before+c.Flood+c.After > time.Hour:
-		return fmt.Errorf("%w: phases %v/%v/%v", ErrConfig, c.Before, c.Flood, c.After)
-	case c.ClientTimeout < c.Service:
-		return fmt.Errorf("%w: client timeout %v below the service time", ErrConfig, c.ClientTimeout)
+	case !(c.UserShare > 0 && c.UserShare <= 1):
+		return fmt.Errorf("%w: user share %v outside (0, 1]", ErrConfig, c.UserShare)
+	case !(c.BackgroundShare > 0 && c.BackgroundShare <= 1):
+		return fmt.Errorf("%w: background share %v outside (0, 1]", ErrConfig, c.BackgroundShare)
+	case !(c.FloodFactor > 0 && c.FloodFactor <= 100):
+		return fmt.Errorf("%w: flood factor %v outside (0, 100]", ErrConfig, c.FloodFactor)
+	case c.Before <= 0 || c.Flood <= 0 || c.After <= 0 || c.Before+c.Flood+c.After > time.Hour:
+		return fmt.Errorf("%w: phases %v / %v / %v: each must be positive, together at most 1h", ErrConfig, c.Before, c.Flood, c.After)
+	case c.ClientTimeout < c.Service || c.ClientTimeout > time.Hour:
+		return fmt.Errorf("%w: client timeout %v outside the service time %v..1h", ErrConfig, c.ClientTimeout, c.Service)
 	case c.Capacity()*c.FloodFactor > 200_000:
 		return fmt.Errorf("%w: flood of %.0f requests/s is more than this replay can generate", ErrConfig, c.Capacity()*c.FloodFactor)
 	}

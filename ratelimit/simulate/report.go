@@ -76,8 +76,54 @@ type Result struct {
 	// MaxStall is the longest delay of the load generator beyond its 1ms
 	// tick: how long the process went without being scheduled. Stalls of
 	// more than a few milliseconds mean the machine was too busy for the
-	// latency figures to describe the limiter.
+	// latency figures to describe the limiter. It is 0 in virtual time.
 	MaxStall time.Duration
+}
+
+// target is one goal of Targets as checked against a result.
+type target struct {
+	name string // how Missed names it
+	text string // the goal, as the table prints it
+	met  bool
+}
+
+// targets checks r against Targets; nil for modes other than ModeLanes.
+func (r *Result) targets() []target {
+	if r.Mode != ModeLanes {
+		return nil
+	}
+	t := Targets
+	u, bg := r.Class(UserLogin), r.Class(BackgroundLogin)
+	ratio := u.floodRatio()
+	return []target{
+		{"user success", fmt.Sprintf("user success ≥ %.1f%%", 100*t.UserSuccess), u.FloodSuccessRate() >= t.UserSuccess},
+		{"user p99", fmt.Sprintf("user p99 ≤ %.0f×", t.UserP99Ratio), ratio > 0 && ratio <= t.UserP99Ratio},
+		{"goodput", fmt.Sprintf("goodput ≥ %.0f%%", 100*t.Goodput), r.Goodput >= t.Goodput},
+		{"shedding", fmt.Sprintf("shedding ≤ %v", t.ShedEngaged), r.ShedEngaged >= 0 && r.ShedEngaged <= t.ShedEngaged},
+		{"rejection p99", fmt.Sprintf("rejection p99 < %v", t.RejectLatency), bg.RejectP99 < t.RejectLatency},
+	}
+}
+
+// Missed returns the names of the Targets r misses, in the order the table
+// prints them: "user success", "user p99", "goodput", "shedding" and
+// "rejection p99". It returns nil when r meets them all, and for the modes
+// other than ModeLanes, which have no targets.
+func (r *Result) Missed() []string {
+	var missed []string
+	for _, t := range r.targets() {
+		if !t.met {
+			missed = append(missed, t.name)
+		}
+	}
+	return missed
+}
+
+// floodRatio is FloodP99/BaseP99, 0 without a base.
+func (c ClassResult) floodRatio() float64 {
+	if c.BaseP99 <= 0 {
+		return 0
+	}
+	return float64(c.FloodP99) / float64(c.BaseP99)
 }
 
 // Class returns the result of the named class.
@@ -109,7 +155,7 @@ func percentile(d []time.Duration, q float64) time.Duration {
 		return 0
 	}
 	slices.Sort(d)
-	i := int(q*float64(len(d))+0.999999) - 1
+	i := int(float64(q*float64(len(d)))+0.999999) - 1 // float64(): no fused multiply-add, same rank everywhere
 	return d[min(max(i, 0), len(d)-1)]
 }
 
@@ -125,6 +171,16 @@ func fmtDur(d time.Duration) string {
 		return fmt.Sprintf("%.0fms", float64(d)/float64(time.Millisecond))
 	}
 	return fmt.Sprintf("%.2fs", d.Seconds())
+}
+
+// fmtLat formats a latency percentile of n requests: 0 is "0" when there
+// were requests (a rejection at the door takes no virtual time), "-" when
+// there were none.
+func fmtLat(d time.Duration, n int) string {
+	if d == 0 && n > 0 {
+		return "0"
+	}
+	return fmtDur(d)
 }
 
 func mark(ok bool) string {
@@ -143,7 +199,8 @@ func WriteHeader(w io.Writer, cfg Config) {
 		cfg.UserShare*c, 100*cfg.UserShare, cfg.BackgroundShare*c, cfg.FloodFactor*c, cfg.FloodFactor, cfg.Flood, cfg.Before, cfg.Flood, cfg.After)
 }
 
-// WriteTable prints r as a table followed by the flood figures.
+// WriteTable prints r as a table followed by the flood figures and, for
+// ModeLanes, the targets.
 func WriteTable(w io.Writer, r *Result) {
 	fmt.Fprintf(w, "\nmode %s (%s)\n", r.Mode, r.Mode.Describe())
 	fmt.Fprintf(w, "%-17s %8s %8s %9s %8s %8s %8s %8s %8s %8s %8s\n",
@@ -151,16 +208,12 @@ func WriteTable(w io.Writer, r *Result) {
 	for _, c := range r.Classes {
 		fmt.Fprintf(w, "%-17s %8d %8d %9d %8d %7.2f%% %8s %8s %8s %8s %8s\n",
 			c.Name, c.Offered, c.Admitted, c.Succeeded, c.Rejected, 100*c.SuccessRate(),
-			fmtDur(c.P50), fmtDur(c.P99), fmtDur(c.P999), fmtDur(c.RejectP50), fmtDur(c.RejectP99))
+			fmtLat(c.P50, c.Admitted), fmtLat(c.P99, c.Admitted), fmtLat(c.P999, c.Admitted),
+			fmtLat(c.RejectP50, c.Rejected), fmtLat(c.RejectP99, c.Rejected))
 	}
 	u := r.Class(UserLogin)
-	bg := r.Class(BackgroundLogin)
-	ratio := 0.0
-	if u.BaseP99 > 0 {
-		ratio = float64(u.FloodP99) / float64(u.BaseP99)
-	}
 	fmt.Fprintf(w, "user-login during the flood: success %.2f%% (%d/%d), p99 %s vs %s before it (%.2f×)\n",
-		100*u.FloodSuccessRate(), u.FloodSucceeded, u.FloodOffered, fmtDur(u.FloodP99), fmtDur(u.BaseP99), ratio)
+		100*u.FloodSuccessRate(), u.FloodSucceeded, u.FloodOffered, fmtDur(u.FloodP99), fmtDur(u.BaseP99), u.floodRatio())
 	fmt.Fprintf(w, "goodput during the flood: %.1f%% of C\n", 100*r.Goodput)
 	switch {
 	case r.Mode != ModeLanes:
@@ -175,14 +228,20 @@ func WriteTable(w io.Writer, r *Result) {
 	} else {
 		fmt.Fprintf(w, "recovered: not within %v after the flood ended\n", r.Config.After)
 	}
-	fmt.Fprintf(w, "harness: longest scheduling stall %s\n", fmtDur(r.MaxStall))
-	if r.Mode == ModeLanes {
-		t := Targets
-		fmt.Fprintf(w, "targets: user success ≥ %.1f%% %s; user p99 ≤ %.0f× %s; goodput ≥ %.0f%% %s; shedding ≤ %v %s; rejection p99 < %v %s\n",
-			100*t.UserSuccess, mark(u.FloodSuccessRate() >= t.UserSuccess),
-			t.UserP99Ratio, mark(ratio > 0 && ratio <= t.UserP99Ratio),
-			100*t.Goodput, mark(r.Goodput >= t.Goodput),
-			t.ShedEngaged, mark(r.ShedEngaged >= 0 && r.ShedEngaged <= t.ShedEngaged),
-			t.RejectLatency, mark(bg.RejectP99 < t.RejectLatency))
+	if r.Config.Realtime {
+		fmt.Fprintf(w, "harness: wall-clock time, longest scheduling stall %s\n", fmtDur(r.MaxStall))
+	} else {
+		fmt.Fprintf(w, "harness: virtual time, seed %d (the same flags print the same table)\n", r.Config.Seed)
+	}
+	if ts := r.targets(); ts != nil {
+		fmt.Fprint(w, "targets:")
+		for i, t := range ts {
+			sep := ";"
+			if i == 0 {
+				sep = ""
+			}
+			fmt.Fprintf(w, "%s %s %s", sep, t.text, mark(t.met))
+		}
+		fmt.Fprintln(w)
 	}
 }

@@ -4,22 +4,45 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 	"time"
 
 	"github.com/tollgate/tollgate/ratelimit"
 )
 
+// Run replays the story once in mode m and returns its result; ctx ends it
+// early with ctx.Err(). Zero fields of cfg take DefaultConfig's values;
+// invalid ones give an error wrapping ErrConfig.
+//
+// By default the replay runs in virtual time (see the package
+// documentation): it takes as long as the computer needs to push the
+// requests through the limiter, about a second per mode for DefaultConfig,
+// and the same cfg always gives the same Result. With cfg.Realtime it takes
+// cfg.Before+cfg.Flood+cfg.After of wall-clock time, plus the time the last
+// clients wait.
+func Run(ctx context.Context, cfg Config, m Mode) (*Result, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if _, err := ParseMode(string(m)); err != nil {
+		return nil, err
+	}
+	if cfg.Realtime {
+		return runRealtime(ctx, cfg, m)
+	}
+	return runVirtual(ctx, cfg, m)
+}
+
 // limiterFor builds the admission control of a mode (nil for ModeNone).
-func limiterFor(m Mode, c Config) (*ratelimit.Limiter, error) {
+func limiterFor(m Mode, c Config, opts ...ratelimit.Option) (*ratelimit.Limiter, error) {
 	switch m {
 	case ModeShared:
-		return ratelimit.NewLimiter(ratelimit.WithTotal(c.Workers), ratelimit.WithClass(ratelimit.Class{
+		return ratelimit.NewLimiter(append([]ratelimit.Option{ratelimit.WithTotal(c.Workers), ratelimit.WithClass(ratelimit.Class{
 			Name: "all", Criticality: ratelimit.NeverShed, QueueLen: 2 * c.Workers, MaxWait: c.ClientTimeout / 2,
-		}))
+		})}, opts...)...)
 	case ModeLanes:
-		return ratelimit.NewLimiter(ratelimit.WithTotal(c.Workers), ratelimit.WithClasses(LaneClasses(c)...))
+		return ratelimit.NewLimiter(append([]ratelimit.Option{ratelimit.WithTotal(c.Workers), ratelimit.WithClasses(LaneClasses(c)...)}, opts...)...)
 	}
 	return nil, nil
 }
@@ -99,238 +122,149 @@ func (r *classRec) add(ph phase, o outcome) {
 	}
 }
 
-// Run replays the story once in mode m and returns its result. It takes
-// cfg.Before+cfg.Flood+cfg.After of wall-clock time, plus the time the last
-// clients wait; ctx ends it early with ctx.Err(). Zero fields of cfg take
-// DefaultConfig's values; invalid ones give an error wrapping ErrConfig.
-// Run collects garbage first so that earlier runs do not disturb this one.
-func Run(ctx context.Context, cfg Config, m Mode) (*Result, error) {
-	cfg = cfg.withDefaults()
-	if err := cfg.validate(); err != nil {
-		return nil, err
-	}
-	if _, err := ParseMode(string(m)); err != nil {
-		return nil, err
-	}
-	lim, err := limiterFor(m, cfg)
-	if err != nil {
-		return nil, err
-	}
-	if lim != nil {
-		defer lim.Close()
-	}
+// story is what both replays share: the phases, the arrival rates and the
+// records of one run.
+type story struct {
+	cfg                              Config
+	mode                             Mode
+	start, floodStart, floodEnd, end time.Time
+	rates                            [2][3]float64 // per class, per phase, requests per second
+	recs                             [2]*classRec
 
-	runtime.GC() // start from a clean heap: earlier runs leave garbage behind
-	start := time.Now()
-	floodStart := start.Add(cfg.Before)
-	floodEnd := floodStart.Add(cfg.Flood)
-	end := floodEnd.Add(cfg.After)
-	phaseAt := func(t time.Time) phase {
-		switch {
-		case t.Before(floodStart):
-			return phaseBefore
-		case t.Before(floodEnd):
-			return phaseFlood
-		}
-		return phaseAfter
-	}
+	goodMu   sync.Mutex
+	goodWork time.Duration
 
-	var goodMu sync.Mutex
-	var goodWork time.Duration
-	srv := newServer(cfg.Workers, cfg.Service, func(j *job) {
-		if j.end.Sub(j.arrival) > cfg.ClientTimeout {
-			return // wasted: the client had given up
-		}
-		// Credit the part of the work done during the flood.
-		from, to := j.start, j.end
-		if from.Before(floodStart) {
-			from = floodStart
-		}
-		if to.After(floodEnd) {
-			to = floodEnd
-		}
-		if to.After(from) {
-			goodMu.Lock()
-			goodWork += to.Sub(from)
-			goodMu.Unlock()
-		}
-	})
-
-	res := &Result{Mode: m, Config: cfg, ShedEngaged: -1, Recovered: -1}
-	var levelMu sync.Mutex
-	var changes []ratelimit.LevelChange
-	if m == ModeLanes {
-		cancel := lim.Subscribe(func(c ratelimit.LevelChange) {
-			levelMu.Lock()
-			changes = append(changes, c)
-			levelMu.Unlock()
-		})
-		defer cancel()
-	}
-
-	recs := []*classRec{{}, {}}
-	names := []string{UserLogin, BackgroundLogin}
-	limClass := func(i int) string {
-		if m == ModeShared {
-			return "all"
-		}
-		return names[i]
-	}
-	var clients sync.WaitGroup
-	client := func(i int, arrival time.Time) {
-		defer clients.Done()
-		ph := phaseAt(arrival)
-		deadline := arrival.Add(cfg.ClientTimeout)
-		j := &job{arrival: arrival, done: make(chan struct{})}
-		if lim == nil {
-			srv.submit(j)
-			t := time.NewTimer(time.Until(deadline))
-			defer t.Stop()
-			select {
-			case <-j.done:
-				lat := j.end.Sub(arrival)
-				recs[i].add(ph, outcome{admitted: true, succeeded: lat <= cfg.ClientTimeout, latency: lat})
-			case <-t.C:
-				recs[i].add(ph, outcome{admitted: true, latency: cfg.ClientTimeout})
-			case <-ctx.Done():
-			}
-			return
-		}
-		actx, cancel := context.WithDeadline(ctx, deadline)
-		defer cancel()
-		t0 := time.Now()
-		tk, err := lim.Acquire(actx, limClass(i))
-		if err != nil {
-			recs[i].add(ph, outcome{latency: time.Since(t0)})
-			return
-		}
-		srv.submit(j)
-		select {
-		case <-j.done:
-		case <-ctx.Done():
-			tk.Release()
-			return
-		}
-		tk.Release()
-		lat := j.end.Sub(arrival)
-		if lat > cfg.ClientTimeout {
-			lat = cfg.ClientTimeout
-		}
-		recs[i].add(ph, outcome{admitted: true, succeeded: j.end.Sub(arrival) <= cfg.ClientTimeout, latency: lat})
-	}
-
-	capacity := cfg.Capacity()
-	rates := [][3]float64{ // per class, per phase, requests per second
-		{cfg.UserShare * capacity, cfg.UserShare * capacity, cfg.UserShare * capacity},
-		{cfg.BackgroundShare * capacity, cfg.FloodFactor * capacity, 0},
-	}
-	bounds := [...]time.Time{start, floodStart, floodEnd, end}
-	// expected returns the mean number of arrivals of class i in [from, to),
-	// integrating the rate across phase boundaries.
-	expected := func(i int, from, to time.Time) float64 {
-		sum := 0.0
-		for p := range 3 {
-			a, b := bounds[p], bounds[p+1]
-			if from.After(a) {
-				a = from
-			}
-			if to.Before(b) {
-				b = to
-			}
-			if b.After(a) {
-				sum += rates[i][p] * b.Sub(a).Seconds()
-			}
-		}
-		return sum
-	}
-	var stallMu sync.Mutex
-	var maxStall time.Duration
-	var gens sync.WaitGroup
-	for i := range recs {
-		gens.Add(1)
-		go func() {
-			defer gens.Done()
-			rng := rand.New(rand.NewPCG(cfg.Seed, uint64(i)))
-			last := start
-			for {
-				time.Sleep(time.Millisecond)
-				now := time.Now()
-				if ctx.Err() != nil {
-					return
-				}
-				if gap := now.Sub(last) - time.Millisecond; gap > 0 {
-					stallMu.Lock()
-					maxStall = max(maxStall, gap)
-					stallMu.Unlock()
-				}
-				if now.After(end) {
-					now = end
-				}
-				n := poisson(rng, expected(i, last, now))
-				for range n {
-					clients.Add(1)
-					go client(i, now)
-				}
-				if !now.Before(end) {
-					return
-				}
-				last = now
-			}
-		}()
-	}
-
-	// Recovery: the first moment after the flood when nothing waits (server
-	// backlog, limiter queues) and, with lanes, the load level is back to
-	// normal (background logins are no longer shed).
-	var watch sync.WaitGroup
-	watch.Add(1)
-	go func() {
-		defer watch.Done()
-		for {
-			time.Sleep(5 * time.Millisecond)
-			now := time.Now()
-			if !now.Before(end) || ctx.Err() != nil {
-				return
-			}
-			if now.Before(floodEnd) {
-				continue
-			}
-			normal := srv.waiting() == 0
-			if lim != nil {
-				s := lim.Stats()
-				normal = normal && s.Queued == 0
-				if m == ModeLanes {
-					normal = normal && s.Level == ratelimit.LevelNormal
-				}
-			}
-			if normal {
-				res.Recovered = now.Sub(floodEnd)
-				return
-			}
-		}
-	}()
-
-	gens.Wait()
-	watch.Wait()
-	clients.Wait()
-	srv.stop()
-	if lim != nil {
-		lim.Close() // no more level changes after this
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	levelMu.Lock()
-	res.ShedEngaged, res.MaxLevel = engaged(changes, floodStart)
-	levelMu.Unlock()
-	res.MaxStall = maxStall
-	res.Goodput = float64(goodWork) / float64(time.Duration(cfg.Workers)*cfg.Flood)
-	for i, r := range recs {
-		res.Classes = append(res.Classes, r.result(names[i]))
-	}
-	res.Elapsed = time.Since(start)
-	return res, nil
+	levelMu sync.Mutex
+	changes []ratelimit.LevelChange
 }
+
+// classNames are the classes in the order of story.recs.
+var classNames = [2]string{UserLogin, BackgroundLogin}
+
+func newStory(cfg Config, m Mode, start time.Time) *story {
+	s := &story{cfg: cfg, mode: m, start: start, recs: [2]*classRec{{}, {}}}
+	s.floodStart = start.Add(cfg.Before)
+	s.floodEnd = s.floodStart.Add(cfg.Flood)
+	s.end = s.floodEnd.Add(cfg.After)
+	c := cfg.Capacity()
+	s.rates = [2][3]float64{
+		{cfg.UserShare * c, cfg.UserShare * c, cfg.UserShare * c},
+		{cfg.BackgroundShare * c, cfg.FloodFactor * c, 0},
+	}
+	return s
+}
+
+// limClass is the limiter class of story class i.
+func (s *story) limClass(i int) string {
+	if s.mode == ModeShared {
+		return "all"
+	}
+	return classNames[i]
+}
+
+func (s *story) phaseAt(t time.Time) phase {
+	switch {
+	case t.Before(s.floodStart):
+		return phaseBefore
+	case t.Before(s.floodEnd):
+		return phaseFlood
+	}
+	return phaseAfter
+}
+
+// expected returns the mean number of arrivals of class i in [from, to),
+// integrating the rate across phase boundaries.
+func (s *story) expected(i int, from, to time.Time) float64 {
+	bounds := [...]time.Time{s.start, s.floodStart, s.floodEnd, s.end}
+	sum := 0.0
+	for p := range 3 {
+		a, b := bounds[p], bounds[p+1]
+		if from.After(a) {
+			a = from
+		}
+		if to.Before(b) {
+			b = to
+		}
+		if b.After(a) {
+			// float64() rounds the product: without a fused
+			// multiply-add, every platform draws the same arrivals.
+			sum += float64(s.rates[i][p] * b.Sub(a).Seconds())
+		}
+	}
+	return sum
+}
+
+// served credits the goodput with the part of a finished request's work
+// that was done during the flood, unless its client had given up.
+func (s *story) served(arrival, start, end time.Time) {
+	if end.Sub(arrival) > s.cfg.ClientTimeout {
+		return // wasted: the client had given up
+	}
+	from, to := start, end
+	if from.Before(s.floodStart) {
+		from = s.floodStart
+	}
+	if to.After(s.floodEnd) {
+		to = s.floodEnd
+	}
+	if to.After(from) {
+		s.goodMu.Lock()
+		s.goodWork += to.Sub(from)
+		s.goodMu.Unlock()
+	}
+}
+
+// answered records an admitted request whose work ended at end.
+func (s *story) answered(i int, arrival, end time.Time) {
+	lat := end.Sub(arrival)
+	ok := lat <= s.cfg.ClientTimeout
+	s.recs[i].add(s.phaseAt(arrival), outcome{admitted: true, succeeded: ok, latency: min(lat, s.cfg.ClientTimeout)})
+}
+
+// subscribe records the level changes of lim (ModeLanes only: the other
+// modes do not shed).
+func (s *story) subscribe(lim *ratelimit.Limiter) (cancel func()) {
+	if s.mode != ModeLanes {
+		return func() {}
+	}
+	return lim.Subscribe(func(c ratelimit.LevelChange) {
+		s.levelMu.Lock()
+		s.changes = append(s.changes, c)
+		s.levelMu.Unlock()
+	})
+}
+
+// result assembles the Result once the run is over.
+func (s *story) result(recovered, maxStall time.Duration) *Result {
+	res := &Result{Mode: s.mode, Config: s.cfg, Recovered: recovered, MaxStall: maxStall}
+	s.levelMu.Lock()
+	res.ShedEngaged, res.MaxLevel = engaged(s.changes, s.floodStart)
+	s.levelMu.Unlock()
+	s.goodMu.Lock()
+	res.Goodput = float64(s.goodWork) / float64(time.Duration(s.cfg.Workers)*s.cfg.Flood)
+	s.goodMu.Unlock()
+	for i, r := range s.recs {
+		res.Classes = append(res.Classes, r.result(classNames[i]))
+	}
+	return res
+}
+
+// recoveredNow reports whether nothing waits (server backlog, limiter
+// queues) and, with lanes, the load level is back to normal (background
+// logins are no longer shed): the system has recovered.
+func (s *story) recoveredNow(backlog int, lim *ratelimit.Limiter) bool {
+	if backlog > 0 {
+		return false
+	}
+	if lim == nil {
+		return true
+	}
+	st := lim.Stats()
+	return st.Queued == 0 && (s.mode != ModeLanes || st.Level == ratelimit.LevelNormal)
+}
+
+// newArrivals returns the random source of class i's arrivals.
+func newArrivals(seed uint64, i int) *rand.Rand { return rand.New(rand.NewPCG(seed, uint64(i))) }
 
 // engaged returns when shedding engaged relative to floodStart (0 when the
 // level was already raised then, -1 when never) and the highest level.
@@ -363,7 +297,7 @@ func poisson(r *rand.Rand, mean float64) int {
 		return 0
 	}
 	if mean > 30 {
-		return max(0, int(math.Round(mean+math.Sqrt(mean)*r.NormFloat64())))
+		return max(0, int(math.Round(mean+float64(math.Sqrt(mean)*r.NormFloat64())))) // float64(): see expected
 	}
 	limit := math.Exp(-mean)
 	k, p := 0, r.Float64()

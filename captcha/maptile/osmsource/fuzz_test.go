@@ -3,13 +3,14 @@ package osmsource_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/tollgate/tollgate/captcha/maptile/osmsource"
 )
 
 // FuzzParseXML feeds arbitrary XML to the parser: it must return a Source
-// or an error, never panic, and a Source must render views.
+// or a classified error, never panic, and a Source must render views.
 func FuzzParseXML(f *testing.F) {
 	f.Add([]byte(`<osm version="0.6"><node id="1" lat="37.5" lon="127.0"><tag k="amenity" v="cafe"/><tag k="name" v="A"/></node></osm>`))
 	f.Add([]byte(`<osm><bounds minlat="1" minlon="1" maxlat="1.01" maxlon="1.01"/><node id="1" lat="1" lon="1"/><node id="2" lat="1.001" lon="1.001"/><way id="3"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/></way></osm>`))
@@ -18,6 +19,9 @@ func FuzzParseXML(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		src, err := osmsource.Parse(context.Background(), bytes.NewReader(data), osmsource.XML, osmsource.WithMaxNodes(10000))
 		if err != nil {
+			if !errors.Is(err, osmsource.ErrMalformed) && !errors.Is(err, osmsource.ErrTooLarge) && !errors.Is(err, osmsource.ErrEmpty) {
+				t.Fatalf("Parse() error = %v, not one of ErrMalformed, ErrTooLarge, ErrEmpty", err)
+			}
 			return
 		}
 		for i := 0; i < 2; i++ {

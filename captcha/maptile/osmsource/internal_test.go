@@ -3,8 +3,6 @@ package osmsource
 import (
 	"testing"
 
-	"github.com/paulmach/osm"
-
 	"github.com/tollgate/tollgate/captcha/maptile"
 )
 
@@ -56,12 +54,12 @@ func TestClipLine(t *testing.T) {
 }
 
 func TestJoinWays(t *testing.T) {
-	ways := [][]osm.NodeID{{1, 2, 3}, {5, 4, 3}, {5, 6, 1}}
+	ways := [][]int64{{1, 2, 3}, {5, 4, 3}, {5, 6, 1}}
 	rings := joinWays(ways, true)
 	if len(rings) != 1 || len(rings[0]) != 7 || rings[0][0] != rings[0][6] {
 		t.Errorf("joinWays(rings) = %v, want one closed ring of 6 nodes", rings)
 	}
-	chains := joinWays([][]osm.NodeID{{3, 4}, {1, 2, 3}, {7, 8}}, false)
+	chains := joinWays([][]int64{{3, 4}, {1, 2, 3}, {7, 8}}, false)
 	if len(chains) != 2 || len(chains[0]) != 4 {
 		t.Errorf("joinWays(chains) = %v, want [1 2 3 4] and [7 8]", chains)
 	}

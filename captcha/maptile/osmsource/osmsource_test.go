@@ -3,6 +3,7 @@ package osmsource_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -163,11 +164,14 @@ func TestErrors(t *testing.T) {
 	if _, err := osmsource.Parse(ctx, strings.NewReader(`<osm version="0.6"></osm>`), osmsource.XML); !errors.Is(err, osmsource.ErrEmpty) {
 		t.Errorf("Parse(empty) error = %v, want ErrEmpty", err)
 	}
-	if _, err := osmsource.Parse(ctx, strings.NewReader(`<osm><node id="1" lat="x"`), osmsource.XML); err == nil {
-		t.Error("Parse(broken XML) error = nil")
+	if _, err := osmsource.Parse(ctx, strings.NewReader(`<osm><node id="1" lat="x"`), osmsource.XML); !errors.Is(err, osmsource.ErrMalformed) {
+		t.Errorf("Parse(broken XML) error = %v, want ErrMalformed", err)
 	}
-	if _, err := osmsource.Parse(ctx, strings.NewReader("not a pbf"), osmsource.PBF); err == nil {
-		t.Error("Parse(broken PBF) error = nil")
+	if _, err := osmsource.Parse(ctx, strings.NewReader("not a pbf"), osmsource.PBF); !errors.Is(err, osmsource.ErrMalformed) {
+		t.Errorf("Parse(broken PBF) error = %v, want ErrMalformed", err)
+	}
+	if _, err := osmsource.Open(ctx, "osmsource_test.go.pbf"); errors.Is(err, osmsource.ErrMalformed) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Open(missing .pbf) error = %v, want fs.ErrNotExist", err)
 	}
 	if _, err := osmsource.Parse(ctx, strings.NewReader(""), osmsource.Format(9)); !errors.Is(err, osmsource.ErrFormat) {
 		t.Errorf("Parse(format 9) error = %v, want ErrFormat", err)

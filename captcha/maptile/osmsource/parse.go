@@ -6,100 +6,193 @@ import (
 	"io"
 	"math"
 
-	"github.com/paulmach/osm"
-	"github.com/paulmach/osm/osmpbf"
-	"github.com/paulmach/osm/osmxml"
-
 	"github.com/tollgate/tollgate/captcha/maptile"
 )
 
+// The elements of an OpenStreetMap file, as much of them as build uses.
+type (
+	tag  struct{ key, value string }
+	tags []tag
+
+	node struct {
+		id       int64
+		lat, lon float64
+		tags     tags
+	}
+	way struct {
+		id    int64
+		nodes []int64
+		tags  tags
+	}
+	member struct {
+		typ  memberType
+		ref  int64
+		role string
+	}
+	relation struct {
+		id      int64
+		members []member
+		tags    tags
+	}
+	bounds struct{ minLat, maxLat, minLon, maxLon float64 }
+)
+
+// memberType is the kind of element a relation member refers to.
+type memberType uint8
+
+const (
+	memberNode memberType = iota
+	memberWay
+	memberRelation
+	memberOther // an unknown type in an XML file
+)
+
+// find returns the value of the first tag with key k, or "".
+func (t tags) find(k string) string {
+	for _, tg := range t {
+		if tg.key == k {
+			return tg.value
+		}
+	}
+	return ""
+}
+
 // rawData is what a scan of the file keeps.
 type rawData struct {
-	nodes     map[osm.NodeID][2]float64 // lat, lon
-	pois      []*osm.Node
-	ways      []*osm.Way
-	wayByID   map[osm.WayID]*osm.Way
-	relations []*osm.Relation
-	bounds    *osm.Bounds // declared bounds, if any
+	nodes     map[int64][2]float64 // lat, lon
+	pois      []node
+	ways      []*way
+	wayByID   map[int64]*way
+	relations []*relation
+	bounds    *bounds // declared bounds, if any
 	names     map[string]bool
 }
 
-type scanner interface {
-	Scan() bool
-	Object() osm.Object
-	Err() error
-	Close() error
+// itemsPerNode is how many way node references, relation members and tags
+// together a file may hold per node it may hold. Real extracts have about
+// two (each node is on a way or two, and a third of the elements carry a
+// few tags); the budget keeps a file of tiny encoded references, which
+// decode to far more memory than they take on disk, within the node limit.
+const itemsPerNode = 4
+
+// collector keeps what build needs from the elements a decoder reports,
+// within the limits of the configuration. It is used by one goroutine.
+type collector struct {
+	raw      *rawData
+	maxNodes int
+	items    int               // way node references, relation members and tags still allowed
+	strs     map[string]string // interned tag keys, values and roles
+}
+
+func newCollector(maxNodes int) *collector {
+	items := math.MaxInt
+	if maxNodes <= math.MaxInt/itemsPerNode {
+		items = maxNodes * itemsPerNode
+	}
+	return &collector{
+		raw: &rawData{
+			nodes:   make(map[int64][2]float64),
+			wayByID: make(map[int64]*way),
+			names:   make(map[string]bool),
+		},
+		maxNodes: maxNodes,
+		items:    items,
+		strs:     make(map[string]string),
+	}
+}
+
+// reserve takes n items from the budget. Decoders call it before they
+// allocate the references, members or tags of an element.
+func (c *collector) reserve(n int) error {
+	if n > c.items {
+		return fmt.Errorf("%w: more than %d way node references, relation members and tags (%d per node allowed)",
+			ErrTooLarge, c.maxNodes*itemsPerNode, itemsPerNode)
+	}
+	c.items -= n
+	return nil
+}
+
+// intern returns b as a string, one copy per distinct value: files repeat
+// a few keys and values many times.
+func (c *collector) intern(b []byte) string {
+	if s, ok := c.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	c.strs[s] = s
+	return s
+}
+
+// internString is intern for a string a decoder already holds.
+func (c *collector) internString(s string) string {
+	if t, ok := c.strs[s]; ok {
+		return t
+	}
+	c.strs[s] = s
+	return s
+}
+
+func (c *collector) addNames(t tags) {
+	collectNames(t, func(n string) {
+		if k := normName(n); k != "" {
+			c.raw.names[k] = true
+		}
+	})
+}
+
+// node records a node; t may be reused by the caller.
+func (c *collector) node(id int64, lat, lon float64, t tags) error {
+	if len(c.raw.nodes) >= c.maxNodes {
+		return fmt.Errorf("%w: more than %d", ErrTooLarge, c.maxNodes)
+	}
+	if math.IsNaN(lat) || math.IsNaN(lon) || math.Abs(lat) > 85 || math.Abs(lon) > 180 {
+		return nil
+	}
+	c.raw.nodes[id] = [2]float64{lat, lon}
+	if len(t) > 0 {
+		c.addNames(t)
+		if _, ok := placeKind(t); ok {
+			c.raw.pois = append(c.raw.pois, node{id: id, lat: lat, lon: lon, tags: append(tags(nil), t...)})
+		}
+	}
+	return nil
+}
+
+// way records a way, keeping refs; t may be reused by the caller.
+func (c *collector) way(id int64, refs []int64, t tags) {
+	c.addNames(t)
+	w := &way{id: id, nodes: refs}
+	if len(t) > 0 {
+		w.tags = append(tags(nil), t...)
+	}
+	c.raw.ways = append(c.raw.ways, w)
+	c.raw.wayByID[id] = w
+}
+
+// relation records a relation, keeping members; t may be reused by the
+// caller. Only multipolygons are drawn.
+func (c *collector) relation(id int64, members []member, t tags) {
+	c.addNames(t)
+	if t.find("type") == "multipolygon" {
+		c.raw.relations = append(c.raw.relations, &relation{id: id, members: members, tags: append(tags(nil), t...)})
+	}
 }
 
 func scan(ctx context.Context, r io.Reader, format Format, maxNodes int) (*rawData, error) {
-	var sc scanner
+	c := newCollector(maxNodes)
+	var err error
 	switch format {
 	case XML:
-		sc = osmxml.New(ctx, r)
+		err = decodeXML(ctx, r, c)
 	case PBF:
-		p := osmpbf.New(ctx, r, 1)
-		h, err := p.Header()
-		if err != nil {
-			p.Close()
-			return nil, fmt.Errorf("osmsource: read pbf header: %w", err)
-		}
-		raw, err := scanAll(p, maxNodes)
-		if err != nil {
-			return nil, err
-		}
-		if raw.bounds == nil && h != nil && h.Bounds != nil {
-			raw.bounds = h.Bounds
-		}
-		return raw, nil
+		err = decodePBF(ctx, r, c)
+	default:
+		err = fmt.Errorf("%w: %v", ErrFormat, format)
 	}
-	return scanAll(sc, maxNodes)
-}
-
-func scanAll(sc scanner, maxNodes int) (*rawData, error) {
-	defer sc.Close()
-	raw := &rawData{
-		nodes:   make(map[osm.NodeID][2]float64),
-		wayByID: make(map[osm.WayID]*osm.Way),
-		names:   make(map[string]bool),
+	if err != nil {
+		return nil, err
 	}
-	addName := func(n string) {
-		if k := normName(n); k != "" {
-			raw.names[k] = true
-		}
-	}
-	for sc.Scan() {
-		switch o := sc.Object().(type) {
-		case *osm.Bounds:
-			raw.bounds = o
-		case *osm.Node:
-			if len(raw.nodes) >= maxNodes {
-				return nil, fmt.Errorf("%w: more than %d", ErrTooLarge, maxNodes)
-			}
-			if math.IsNaN(o.Lat) || math.IsNaN(o.Lon) || math.Abs(o.Lat) > 85 || math.Abs(o.Lon) > 180 {
-				continue
-			}
-			raw.nodes[o.ID] = [2]float64{o.Lat, o.Lon}
-			if len(o.Tags) > 0 {
-				collectNames(o.Tags, addName)
-				if _, ok := placeKind(o.Tags); ok {
-					raw.pois = append(raw.pois, o)
-				}
-			}
-		case *osm.Way:
-			collectNames(o.Tags, addName)
-			raw.ways = append(raw.ways, o)
-			raw.wayByID[o.ID] = o
-		case *osm.Relation:
-			collectNames(o.Tags, addName)
-			if t := o.Tags.Find("type"); t == "multipolygon" {
-				raw.relations = append(raw.relations, o)
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("osmsource: parse: %w", err)
-	}
-	return raw, nil
+	return c.raw, nil
 }
 
 // box is an axis-aligned box in metres.
@@ -153,8 +246,8 @@ func build(raw *rawData) *Source {
 	s := &Source{names: raw.names}
 	// Centre and bounds: the declared bounds, else the nodes' extent.
 	minLat, minLon, maxLat, maxLon := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	if b := raw.bounds; b != nil && b.MaxLat > b.MinLat && b.MaxLon > b.MinLon {
-		minLat, minLon, maxLat, maxLon = b.MinLat, b.MinLon, b.MaxLat, b.MaxLon
+	if b := raw.bounds; b != nil && b.maxLat > b.minLat && b.maxLon > b.minLon {
+		minLat, minLon, maxLat, maxLon = b.minLat, b.minLon, b.maxLat, b.maxLon
 	} else {
 		for _, ll := range raw.nodes {
 			minLat, maxLat = math.Min(minLat, ll[0]), math.Max(maxLat, ll[0])
@@ -168,42 +261,40 @@ func build(raw *rawData) *Source {
 	a, b := pr.at(maxLat, minLon), pr.at(minLat, maxLon)
 	s.bounds = box{a.X, a.Y, b.X, b.Y}
 
-	wayPts := func(w *osm.Way) []maptile.Point {
-		pts := make([]maptile.Point, 0, len(w.Nodes))
-		for _, n := range w.Nodes {
-			ll, ok := raw.nodes[n.ID]
-			if !ok {
-				continue
+	toPts := func(ids []int64) []maptile.Point {
+		pts := make([]maptile.Point, 0, len(ids))
+		for _, id := range ids {
+			if ll, ok := raw.nodes[id]; ok {
+				pts = append(pts, pr.at(ll[0], ll[1]))
 			}
-			pts = append(pts, pr.at(ll[0], ll[1]))
 		}
 		return pts
 	}
-	isClosed := func(w *osm.Way) bool {
-		return len(w.Nodes) >= 4 && w.Nodes[0].ID == w.Nodes[len(w.Nodes)-1].ID
+	isClosed := func(w *way) bool {
+		return len(w.nodes) >= 4 && w.nodes[0] == w.nodes[len(w.nodes)-1]
 	}
-	var coastWays [][]osm.NodeID
-	namedBuildings := map[int]*osm.Way{}
+	var coastWays [][]int64
+	namedBuildings := map[int]*way{}
 	for _, w := range raw.ways {
-		t := w.Tags
+		t := w.tags
 		if len(t) == 0 {
 			continue
 		}
-		if t.Find("natural") == "coastline" {
-			coastWays = append(coastWays, w.Nodes.NodeIDs())
+		if t.find("natural") == "coastline" {
+			coastWays = append(coastWays, w.nodes)
 			continue
 		}
-		if lk, ok := lineKind(t); ok && t.Find("area") != "yes" {
-			pts := wayPts(w)
+		if lk, ok := lineKind(t); ok && t.find("area") != "yes" {
+			pts := toPts(w.nodes)
 			if len(pts) >= 2 {
-				s.lines = append(s.lines, feature{lineKind: lk, tunnel: isTunnel(t), rings: [][]maptile.Point{pts}, bbox: boxOf(pts), name: t.Find("name")})
+				s.lines = append(s.lines, feature{lineKind: lk, tunnel: isTunnel(t), rings: [][]maptile.Point{pts}, bbox: boxOf(pts), name: t.find("name")})
 			}
 			continue
 		}
 		if ak, ok := areaKind(t); ok && isClosed(w) {
-			pts := wayPts(w)
+			pts := toPts(w.nodes)
 			if len(pts) >= 3 {
-				s.areas = append(s.areas, feature{areaKind: ak, rings: [][]maptile.Point{pts}, bbox: boxOf(pts), name: t.Find("name")})
+				s.areas = append(s.areas, feature{areaKind: ak, rings: [][]maptile.Point{pts}, bbox: boxOf(pts), name: t.find("name")})
 				if ak == maptile.AreaBuilding {
 					namedBuildings[len(s.areas)-1] = w
 				}
@@ -212,33 +303,24 @@ func build(raw *rawData) *Source {
 	}
 	// Multipolygons: join member ways into rings.
 	for _, rel := range raw.relations {
-		ak, ok := areaKind(rel.Tags)
+		ak, ok := areaKind(rel.tags)
 		if !ok {
 			continue
 		}
-		var outer, inner [][]osm.NodeID
-		for _, m := range rel.Members {
-			if m.Type != osm.TypeWay {
+		var outer, inner [][]int64
+		for _, m := range rel.members {
+			if m.typ != memberWay {
 				continue
 			}
-			w := raw.wayByID[osm.WayID(m.Ref)]
+			w := raw.wayByID[m.ref]
 			if w == nil {
 				continue
 			}
-			if m.Role == "inner" {
-				inner = append(inner, w.Nodes.NodeIDs())
+			if m.role == "inner" {
+				inner = append(inner, w.nodes)
 			} else {
-				outer = append(outer, w.Nodes.NodeIDs())
+				outer = append(outer, w.nodes)
 			}
-		}
-		toPts := func(ids []osm.NodeID) []maptile.Point {
-			pts := make([]maptile.Point, 0, len(ids))
-			for _, id := range ids {
-				if ll, ok := raw.nodes[id]; ok {
-					pts = append(pts, pr.at(ll[0], ll[1]))
-				}
-			}
-			return pts
 		}
 		for _, o := range joinWays(outer, true) {
 			ring := toPts(o)
@@ -253,34 +335,28 @@ func build(raw *rawData) *Source {
 					rings = append(rings, hole)
 				}
 			}
-			s.areas = append(s.areas, feature{areaKind: ak, rings: rings, bbox: ob, name: rel.Tags.Find("name")})
+			s.areas = append(s.areas, feature{areaKind: ak, rings: rings, bbox: ob, name: rel.tags.find("name")})
 		}
 	}
 	for _, chain := range joinWays(coastWays, false) {
-		pts := make([]maptile.Point, 0, len(chain))
-		for _, id := range chain {
-			if ll, ok := raw.nodes[id]; ok {
-				pts = append(pts, pr.at(ll[0], ll[1]))
-			}
-		}
-		if len(pts) >= 2 {
+		if pts := toPts(chain); len(pts) >= 2 {
 			s.coast = append(s.coast, pts)
 		}
 	}
 
 	// Places: tagged nodes, and tagged or named buildings.
 	for _, n := range raw.pois {
-		k, _ := placeKind(n.Tags)
-		at := pr.at(n.Lat, n.Lon)
-		s.places = append(s.places, poi{kind: k, at: at, building: s.buildingAt(at), name: n.Tags.Find("name")})
+		k, _ := placeKind(n.tags)
+		at := pr.at(n.lat, n.lon)
+		s.places = append(s.places, poi{kind: k, at: at, building: s.buildingAt(at), name: n.tags.find("name")})
 	}
 	for i := range s.areas {
 		w := namedBuildings[i]
 		if w == nil {
 			continue
 		}
-		if k, ok := placeKind(w.Tags); ok {
-			s.places = append(s.places, poi{kind: k, at: centroid(s.areas[i].rings[0]), building: i, name: w.Tags.Find("name")})
+		if k, ok := placeKind(w.tags); ok {
+			s.places = append(s.places, poi{kind: k, at: centroid(s.areas[i].rings[0]), building: i, name: w.tags.find("name")})
 		}
 	}
 	return s
@@ -342,15 +418,15 @@ func ringArea(ring []maptile.Point) float64 {
 // With rings set, only closed chains are returned and ways may be
 // reversed to fit; otherwise direction is kept (coastlines) and open
 // chains are returned too.
-func joinWays(ways [][]osm.NodeID, rings bool) [][]osm.NodeID {
+func joinWays(ways [][]int64, rings bool) [][]int64 {
 	used := make([]bool, len(ways))
-	var out [][]osm.NodeID
+	var out [][]int64
 	for i, w := range ways {
 		if used[i] || len(w) < 2 {
 			continue
 		}
 		used[i] = true
-		chain := append([]osm.NodeID(nil), w...)
+		chain := append([]int64(nil), w...)
 		for {
 			if chain[0] == chain[len(chain)-1] && len(chain) > 2 {
 				break
@@ -369,9 +445,9 @@ func joinWays(ways [][]osm.NodeID, rings bool) [][]osm.NodeID {
 						chain = append(chain, v[k])
 					}
 				case v[len(v)-1] == chain[0]:
-					chain = append(append([]osm.NodeID(nil), v[:len(v)-1]...), chain...)
+					chain = append(append([]int64(nil), v[:len(v)-1]...), chain...)
 				case rings && v[0] == chain[0]:
-					rev := make([]osm.NodeID, 0, len(v)+len(chain))
+					rev := make([]int64, 0, len(v)+len(chain))
 					for k := len(v) - 1; k >= 1; k-- {
 						rev = append(rev, v[k])
 					}

@@ -42,9 +42,14 @@ var (
 	// ErrFormat is returned for a file name whose format cannot be told
 	// from its extension, and for an unknown Format.
 	ErrFormat = errors.New("osmsource: unknown file format")
-	// ErrTooLarge is returned when a file holds more nodes than the
-	// configured limit (see WithMaxNodes).
-	ErrTooLarge = errors.New("osmsource: too many nodes")
+	// ErrTooLarge is returned when a file holds more than the configured
+	// limit allows (see WithMaxNodes).
+	ErrTooLarge = errors.New("osmsource: file too large")
+	// ErrMalformed is returned when a file is not well-formed XML or PBF:
+	// bad syntax, a truncated file, or a PBF block over the format's size
+	// limits. The error says where. A file that needs a PBF feature or
+	// compression the decoder lacks gets errors.ErrUnsupported instead.
+	ErrMalformed = errors.New("osmsource: malformed file")
 	// ErrEmpty is returned when a file holds no roads or places to draw.
 	ErrEmpty = errors.New("osmsource: no roads or places to draw")
 )
@@ -58,7 +63,9 @@ type config struct {
 }
 
 // WithMaxNodes limits how many nodes a file may hold (default 5,000,000),
-// which bounds the memory parsing takes. Sources are meant for district or
+// and with it the memory parsing takes: the file's way node references,
+// relation members and tags together may number at most four per allowed
+// node (real extracts have about two). Sources are meant for district or
 // city extracts, not whole countries.
 func WithMaxNodes(n int) Option {
 	return func(c *config) error {

@@ -3,14 +3,12 @@ package osmsource
 import (
 	"strings"
 
-	"github.com/paulmach/osm"
-
 	"github.com/tollgate/tollgate/captcha/maptile"
 )
 
 // lineKind maps a way's tags to a line kind.
-func lineKind(t osm.Tags) (maptile.LineKind, bool) {
-	switch strings.TrimSuffix(t.Find("highway"), "_link") {
+func lineKind(t tags) (maptile.LineKind, bool) {
+	switch strings.TrimSuffix(t.find("highway"), "_link") {
 	case "motorway", "trunk":
 		return maptile.LineMotorway, true
 	case "primary":
@@ -24,16 +22,16 @@ func lineKind(t osm.Tags) (maptile.LineKind, bool) {
 	case "service":
 		return maptile.LineService, true
 	case "footway", "path", "pedestrian", "cycleway", "steps", "track", "bridleway":
-		if t.Find("area") == "yes" {
+		if t.find("area") == "yes" {
 			return 0, false
 		}
 		return maptile.LinePath, true
 	}
-	switch t.Find("railway") {
+	switch t.find("railway") {
 	case "rail", "light_rail", "narrow_gauge", "subway", "tram", "monorail", "funicular":
 		return maptile.LineRail, true
 	}
-	switch t.Find("waterway") {
+	switch t.find("waterway") {
 	case "river", "canal":
 		return maptile.LineRiver, true
 	case "stream", "drain", "ditch":
@@ -43,24 +41,24 @@ func lineKind(t osm.Tags) (maptile.LineKind, bool) {
 }
 
 // isTunnel reports whether a line runs underground.
-func isTunnel(t osm.Tags) bool {
-	switch t.Find("tunnel") {
+func isTunnel(t tags) bool {
+	switch t.find("tunnel") {
 	case "", "no":
 	default:
 		return true
 	}
-	if l := t.Find("layer"); strings.HasPrefix(l, "-") {
+	if l := t.find("layer"); strings.HasPrefix(l, "-") {
 		return true
 	}
-	return t.Find("location") == "underground"
+	return t.find("location") == "underground"
 }
 
 // areaKind maps an area's tags to an area kind.
-func areaKind(t osm.Tags) (maptile.AreaKind, bool) {
-	if b := t.Find("building"); b != "" && b != "no" {
+func areaKind(t tags) (maptile.AreaKind, bool) {
+	if b := t.find("building"); b != "" && b != "no" {
 		return maptile.AreaBuilding, true
 	}
-	switch t.Find("natural") {
+	switch t.find("natural") {
 	case "water", "bay":
 		return maptile.AreaWater, true
 	case "wood", "scrub":
@@ -68,13 +66,13 @@ func areaKind(t osm.Tags) (maptile.AreaKind, bool) {
 	case "grassland", "heath", "meadow":
 		return maptile.AreaGrass, true
 	}
-	switch t.Find("leisure") {
+	switch t.find("leisure") {
 	case "park", "garden", "playground", "nature_reserve", "dog_park":
 		return maptile.AreaPark, true
 	case "pitch", "track", "stadium", "sports_centre", "golf_course":
 		return maptile.AreaPitch, true
 	}
-	switch t.Find("amenity") {
+	switch t.find("amenity") {
 	case "school", "university", "college", "kindergarten":
 		return maptile.AreaSchool, true
 	case "hospital", "clinic":
@@ -82,7 +80,7 @@ func areaKind(t osm.Tags) (maptile.AreaKind, bool) {
 	case "parking":
 		return maptile.AreaParking, true
 	}
-	switch t.Find("landuse") {
+	switch t.find("landuse") {
 	case "residential":
 		return maptile.AreaResidential, true
 	case "commercial", "retail":
@@ -98,21 +96,21 @@ func areaKind(t osm.Tags) (maptile.AreaKind, bool) {
 	case "education":
 		return maptile.AreaSchool, true
 	}
-	if t.Find("waterway") == "riverbank" || t.Find("water") != "" {
+	if t.find("waterway") == "riverbank" || t.find("water") != "" {
 		return maptile.AreaWater, true
 	}
-	if t.Find("area") == "yes" && (t.Find("highway") == "pedestrian" || t.Find("highway") == "footway") {
+	if t.find("area") == "yes" && (t.find("highway") == "pedestrian" || t.find("highway") == "footway") {
 		return maptile.AreaPlaza, true
 	}
-	if t.Find("place") == "square" {
+	if t.find("place") == "square" {
 		return maptile.AreaPlaza, true
 	}
 	return 0, false
 }
 
 // placeKind maps a point of interest's tags to a place kind.
-func placeKind(t osm.Tags) (maptile.PlaceKind, bool) {
-	switch t.Find("amenity") {
+func placeKind(t tags) (maptile.PlaceKind, bool) {
+	switch t.find("amenity") {
 	case "cafe":
 		return maptile.PlaceCafe, true
 	case "restaurant", "fast_food", "food_court", "bar", "pub", "ice_cream":
@@ -136,7 +134,7 @@ func placeKind(t osm.Tags) (maptile.PlaceKind, bool) {
 	case "cinema", "theatre", "arts_centre":
 		return maptile.PlaceMuseum, true
 	}
-	switch s := t.Find("shop"); s {
+	switch s := t.find("shop"); s {
 	case "":
 	case "bakery", "pastry", "confectionery":
 		return maptile.PlaceBakery, true
@@ -145,30 +143,31 @@ func placeKind(t osm.Tags) (maptile.PlaceKind, bool) {
 	default:
 		return maptile.PlaceStore, true
 	}
-	switch t.Find("tourism") {
+	switch t.find("tourism") {
 	case "hotel", "hostel", "guest_house", "motel", "apartment":
 		return maptile.PlaceHotel, true
 	case "museum", "gallery", "attraction", "artwork":
 		return maptile.PlaceMuseum, true
 	}
-	if t.Find("railway") == "station" || t.Find("railway") == "halt" || t.Find("public_transport") == "station" {
+	if t.find("railway") == "station" || t.find("railway") == "halt" || t.find("public_transport") == "station" {
 		return maptile.PlaceStation, true
 	}
-	switch t.Find("leisure") {
+	switch t.find("leisure") {
 	case "park", "garden":
 		return maptile.PlacePark, true
 	}
 	return 0, false
 }
 
-// nameKeys are the tags whose values are real names.
-func collectNames(t osm.Tags, add func(string)) {
-	for _, tag := range t {
-		k := tag.Key
+// collectNames calls add with the value of every tag that names the
+// element: name, its translations and its alternative names.
+func collectNames(t tags, add func(string)) {
+	for _, tg := range t {
+		k := tg.key
 		if k == "name" || strings.HasPrefix(k, "name:") || k == "alt_name" || k == "old_name" ||
 			k == "official_name" || k == "short_name" || k == "loc_name" || k == "int_name" ||
 			strings.HasPrefix(k, "alt_name:") || strings.HasPrefix(k, "official_name:") {
-			add(tag.Value)
+			add(tg.value)
 		}
 	}
 }
