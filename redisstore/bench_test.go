@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -178,6 +179,45 @@ func BenchmarkToken(b *testing.B) {
 				live, err := s.TakeToken(ctx, nonce, now)
 				if err == nil && !live {
 					err = errors.New("TakeToken = false for a live token")
+				}
+				return err
+			})
+		})
+	}
+}
+
+// envClusterBench, set to 1, runs BenchmarkClusterCreateVerify, which starts clusters
+// of up to six nodes and is too heavy for every benchmark run.
+const envClusterBench = "TOLLGATE_CLUSTER_BENCH"
+
+// BenchmarkClusterCreateVerify measures a challenge's Put and its solving
+// Attempt from 64 goroutines on Redis Clusters of 1, 3 and 6 shards. It
+// runs only when TOLLGATE_CLUSTER_BENCH=1.
+func BenchmarkClusterCreateVerify(b *testing.B) {
+	if os.Getenv(envClusterBench) != "1" {
+		b.Skip("set " + envClusterBench + "=1 to start the clusters")
+	}
+	for _, shards := range []int{1, 3, 6} {
+		client := redistest.ClusterClient(b, redistest.StartCluster(b, shards))
+		rt := &roundTrips{}
+		client.AddHook(rt)
+		s, err := redisstore.NewCaptchaStore(client, redisstore.WithPrefix(redistest.Prefix(b)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := context.Background()
+		now := time.Now()
+		var round atomic.Int64
+		b.Run(strconv.Itoa(shards)+"shards", func(b *testing.B) {
+			r := strconv.FormatInt(round.Add(1), 10) + "-"
+			run(b, rt, 64, func(i int) error {
+				c := testChallenge(r+strconv.Itoa(i), now)
+				if err := s.Put(ctx, c); err != nil {
+					return err
+				}
+				res, err := s.Attempt(ctx, c.ID, c.Answers[0], now)
+				if err == nil && res.Match != captcha.MatchAnswer {
+					err = errors.New("right answer not accepted")
 				}
 				return err
 			})

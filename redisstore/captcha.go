@@ -15,8 +15,8 @@ import (
 // on any other, attempts count across all of them, and a token is accepted
 // once across all of them.
 //
-// Attempt, Refresh, Get and Put are each one Lua script (EVALSHA, one round
-// trip), so they are atomic: of concurrent correct answers exactly one
+// Attempt, Get and Put are each one Lua script (EVALSHA, one round trip),
+// and so is Refresh but on Redis Cluster (see there), so they are atomic: of concurrent correct answers exactly one
 // succeeds, and no wrong answer is lost. Digests are compared inside the
 // script. That comparison is not constant-time, but it need not be: the
 // digests are HMACs under the server's secret, which an attacker can
@@ -43,6 +43,8 @@ import (
 // NewCaptchaStore; the zero value is not usable.
 type CaptchaStore struct {
 	base
+	// cluster is set on Redis Cluster, where Refresh takes two steps.
+	cluster bool
 }
 
 var _ captcha.Store = (*CaptchaStore)(nil)
@@ -55,6 +57,7 @@ func NewCaptchaStore(client redis.UniversalClient, opts ...Option) (*CaptchaStor
 	if err := s.init(client, "captcha", opts); err != nil {
 		return nil, err
 	}
+	_, s.cluster = client.(*redis.ClusterClient)
 	return s, nil
 }
 
@@ -205,15 +208,46 @@ func (s *CaptchaStore) attempt(ctx context.Context, id string, d captcha.Digest,
 	return res, serr
 }
 
-// Refresh implements captcha.Store. It is one round trip.
+// Refresh implements captcha.Store. On a single node or Sentinel it is one
+// script and one round trip.
+//
+// On Redis Cluster the old and the new challenge have different ids and so,
+// in general, different hash slots, which no script may span. There it is
+// two round trips: a script on the old key checks it (live, refresh limit)
+// and deletes it, then a second writes the new challenge, if its id is
+// free, with the old one's screen and refresh count. It stays safe:
+//   - Of concurrent refreshes and answers of one challenge exactly one
+//     wins, as on a single node: the first step is atomic on the old key,
+//     and whichever of them deletes that key first is the only one that
+//     finds it. An answer after it finds no challenge, and only the
+//     refresh that took the old key writes a successor.
+//   - The refresh count lives in the challenge alone and is carried over
+//     by the refresh that took it, so no order of calls resets it.
+//   - When the second step fails (Redis failure, ended context, or an id
+//     already taken, which 128 random bits make impossible in practice),
+//     the old challenge is gone and there is no new one: the error is
+//     returned and the person starts a new challenge, as after a lost key.
+//     ErrRefreshLimit, ErrNotFound and ErrExpired come from the first step
+//     and keep the old challenge as on a single node.
+//
+// Putting a screen's challenges under one hash tag would keep the single
+// script, but Attempt and Get know only the challenge id, not its screen.
 func (s *CaptchaStore) Refresh(ctx context.Context, oldID string, next *captcha.Challenge, maxRefreshes int, now time.Time) error {
 	ctx, cancel := s.context(ctx)
 	defer cancel()
+	if s.cluster {
+		return s.refreshSplit(ctx, oldID, next, maxRefreshes, now)
+	}
 	keys := []string{s.keys.Challenge(oldID), s.keys.Challenge(next.ID)}
 	args := append([]any{now.Unix(), now.Nanosecond(), maxRefreshes, s.ttl(next.Expires.Sub(now))}, challengeFields(next)...)
 	start := time.Now()
 	reply, err := refreshScript.run(ctx, s.client, keys, args...).Slice()
 	s.observe(ctx, "refresh", keys[0], start, err, false)
+	return s.refreshed(reply, err, next)
+}
+
+// refreshed reads the reply of refreshScript or takeScript into next.
+func (s *CaptchaStore) refreshed(reply []any, err error, next *captcha.Challenge) error {
 	if err != nil {
 		return fail("refresh", err)
 	}
@@ -228,6 +262,32 @@ func (s *CaptchaStore) Refresh(ctx context.Context, oldID string, next *captcha.
 		return fail("refresh", err)
 	}
 	next.Screen, next.Refreshes = screen, refreshes
+	return nil
+}
+
+// refreshSplit is Refresh on Redis Cluster: takeScript on the old key, then
+// putScript on the new one.
+func (s *CaptchaStore) refreshSplit(ctx context.Context, oldID string, next *captcha.Challenge, maxRefreshes int, now time.Time) error {
+	key := s.keys.Challenge(oldID)
+	start := time.Now()
+	reply, err := takeScript.run(ctx, s.client, []string{key}, now.Unix(), now.Nanosecond(), maxRefreshes, string(next.Kind)).Slice()
+	s.observe(ctx, "refresh", key, start, err, false)
+	var taken captcha.Challenge
+	if err := s.refreshed(reply, err, &taken); err != nil {
+		return err
+	}
+	key = s.keys.Challenge(next.ID)
+	args := append([]any{s.ttl(next.Expires.Sub(now)), "s", taken.Screen, "r", taken.Refreshes}, challengeFields(next)...)
+	start = time.Now()
+	n, err := putScript.run(ctx, s.client, []string{key}, args...).Int()
+	s.observe(ctx, "refresh", key, start, err, false)
+	switch {
+	case err != nil:
+		return fail("refresh", err)
+	case n == 0:
+		return captcha.ErrExists
+	}
+	next.Screen, next.Refreshes = taken.Screen, taken.Refreshes
 	return nil
 }
 

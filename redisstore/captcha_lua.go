@@ -116,3 +116,23 @@ redis.call('HSET', KEYS[2], 's', v[3], 'r', r, unpack(ARGV, 5))
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return {0, v[3], r}
 `)
+
+// takeScript is the first step of a refresh on Redis Cluster, where the old
+// and the new challenge lie in different hash slots: KEYS[1] old challenge;
+// ARGV: now s, now ns, max refreshes, the new challenge's kind. It checks
+// the old challenge as refreshScript does and deletes it; the caller then
+// writes the new one with putScript. Reply: {status, screen, refreshes}.
+var takeScript = newScript(luaExpired + `
+local v = redis.call('HMGET', KEYS[1], 'es', 'en', 's', 'r', 'k')
+if not v[1] then return {1} end
+if expired(v[1], v[2]) then
+  redis.call('DEL', KEYS[1])
+  return {2}
+end
+local cost = 1
+if ARGV[4] == 'audio' and v[5] ~= 'audio' then cost = 0 end
+local r = tonumber(v[4]) + cost
+if r > tonumber(ARGV[3]) then return {5} end
+redis.call('DEL', KEYS[1])
+return {0, v[3], r}
+`)

@@ -52,7 +52,7 @@ func TestCaptchaStoreKeys(t *testing.T) {
 	if err := s.Put(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	key := prefix + "{captcha}:c:keys1"
+	key := prefix + "captcha:c:keys1"
 	if got := s.Keys().Challenge("keys1"); got != key {
 		t.Fatalf("Keys().Challenge = %q, want %q", got, key)
 	}
@@ -65,7 +65,7 @@ func TestCaptchaStoreKeys(t *testing.T) {
 	if err := s.Refresh(ctx, "keys1", next, 5, now); err != nil {
 		t.Fatal(err)
 	}
-	ttl, err = client.PTTL(ctx, prefix+"{captcha}:c:keys2").Result()
+	ttl, err = client.PTTL(ctx, prefix+"captcha:c:keys2").Result()
 	if err != nil || ttl <= time.Minute || ttl > 2*time.Minute+5*time.Second {
 		t.Fatalf("PTTL(refreshed) = %v, %v; want in (1m, 2m5s]", ttl, err)
 	}

@@ -19,7 +19,9 @@ import (
 )
 
 // TestCluster runs the three suites against a three-node Redis Cluster:
-// every script's keys are in one hash slot, and go-redis routes them.
+// every script touches one key, which go-redis routes to its shard, and a
+// refresh spans two slots in two steps. TestClusterKeys checks the spread
+// and the round trips.
 func TestCluster(t *testing.T) {
 	client := redistest.ClusterClient(t, redistest.StartCluster(t, 3))
 	t.Run("CaptchaStore", func(t *testing.T) {

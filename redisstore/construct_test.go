@@ -79,7 +79,7 @@ func TestDefaults(t *testing.T) {
 func TestKeys(t *testing.T) {
 	k := redisstore.Keys{Prefix: "p:"}
 	tests := []struct{ got, want string }{
-		{k.Challenge("id"), "p:{captcha}:c:id"},
+		{k.Challenge("id"), "p:captcha:c:id"},
 		{k.Token("n"), "p:captcha:t:n"},
 		{k.Limit("1.2.3.4"), "p:rl:1.2.3.4"},
 		{k.Suspect("acct"), "p:sus:acct"},

@@ -54,7 +54,7 @@ func ExampleKeys() {
 	fmt.Println(k.Limit("203.0.113.7"))
 	fmt.Println(k.Suspect("203.0.113.7"))
 	// Output:
-	// tollgate:{captcha}:c:q2Xh5Z8wT1mA0bC3dE4fGg
+	// tollgate:captcha:c:q2Xh5Z8wT1mA0bC3dE4fGg
 	// tollgate:captcha:t:n0nce
 	// tollgate:rl:203.0.113.7
 	// tollgate:sus:203.0.113.7

@@ -7,13 +7,11 @@ import "strings"
 // the stores use DefaultPrefix unless told otherwise. It is safe for
 // concurrent use.
 //
-// Challenges share one Redis Cluster hash tag, "{captcha}", because
-// CaptchaStore.Refresh replaces one challenge by another atomically in one
-// script, which Cluster allows only within one hash slot. All challenges
-// therefore live on one Cluster shard; their traffic is paced by people
-// solving them, which one shard handles easily. Tokens, limits and suspects
-// have no hash tag and spread over the cluster: each of their calls touches
-// a single key.
+// No key has a Redis Cluster hash tag, so challenges, tokens, limits and
+// suspects spread over the shards of a cluster by their ids. Every call
+// but a refresh on a cluster touches a single key; see CaptchaStore.Refresh
+// for how a refresh stays safe across two slots. A prefix holding braces
+// would become the hash tag of every key and put them all on one shard.
 type Keys struct {
 	// Prefix starts every key.
 	Prefix string
@@ -21,7 +19,7 @@ type Keys struct {
 
 // Challenge returns the key of the challenge with the id: a hash that
 // expires shortly after the challenge.
-func (k Keys) Challenge(id string) string { return k.join("{captcha}:c:", id) }
+func (k Keys) Challenge(id string) string { return k.join("captcha:c:", id) }
 
 // Token returns the key of the live token nonce: it holds the token's
 // expiry from the token's issue until its first presentation, or until
