@@ -2,6 +2,7 @@ package tollgate
 
 import (
 	"bytes"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -188,5 +189,51 @@ func TestAccountLimitNotEscaped(t *testing.T) {
 	w := serve(h, http.MethodPost, "/login?username=victim", strings.NewReader(mp.String()), http.Header{"Content-Type": {mw.FormDataContentType()}})
 	if w.Code == http.StatusOK && len(seen) > 1 && seen[len(seen)-1] == "victim" {
 		t.Fatalf("multipart post: the handler read the query's account %q while the limit keyed on the body's", seen)
+	}
+}
+
+// countingBody counts the bytes and the Read calls of a request body.
+type countingBody struct {
+	r            io.Reader
+	bytes, reads int
+}
+
+func (c *countingBody) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.bytes += n
+	c.reads++
+	return n, err
+}
+
+func (c *countingBody) Close() error { return nil }
+
+// TestProtectReadsTheBodyOnce: a protected post's body is read once, by
+// the intake, and every check and the handler use that one parsed form.
+func TestProtectReadsTheBodyOnce(t *testing.T) {
+	g, _ := newTestGate(t)
+	_, token := solve(t, g, "mapo bridge")
+	body := loginForm(token, humanLogin(1)).Encode()
+	cb := &countingBody{r: strings.NewReader(body)}
+	var readsBeforeHandler, bytesBeforeHandler int
+	h := g.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		readsBeforeHandler, bytesBeforeHandler = cb.reads, cb.bytes
+		if r.PostForm.Get("username") != "kim" {
+			t.Error("the handler did not get the parsed form")
+		}
+	}))
+	req := httptest.NewRequest(http.MethodPost, "/login", nil)
+	req.Body, req.ContentLength = cb, int64(len(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = "192.0.2.7:41000"
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusOK {
+		t.Fatalf("post = %d %s", w.Code, w.Body)
+	}
+	// One read for the data and one that sees EOF: the declared length
+	// sizes the buffer, so nothing reads the body a second time.
+	if bytesBeforeHandler != len(body) || readsBeforeHandler > 2 {
+		t.Fatalf("before the handler the body was read %d times, %d of %d bytes; want the whole body in at most 2 reads",
+			readsBeforeHandler, bytesBeforeHandler, len(body))
 	}
 }
