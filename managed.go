@@ -36,8 +36,10 @@ var ErrChallengeRequired = errors.New("tollgate: a challenge must be solved")
 //	{"ok":false,"code":"challenge_required","error":"tollgate: a challenge must be solved",
 //	 "newChallenge":true,"challenge":{...the create API's JSON of a new challenge...}}
 //
-// which the widget shows inline, keeping what the person typed. A host
-// that renders its own forms shows Challenge the same way.
+// which the widget shows inline, keeping what the person typed. The
+// widget's own posts (header "X-Tollgate: 1") always get this JSON; plain
+// form posts go to WithCaptchaErrorHandler, so that a host that renders its
+// own forms shows Challenge the same way.
 type ChallengeRequiredError struct {
 	Challenge captcha.ChallengeJSON
 }
@@ -57,11 +59,10 @@ type challengeJSON struct {
 	Challenge captcha.ChallengeJSON `json:"challenge"`
 }
 
-// challenge answers a managed-mode post with a new challenge (per-address
-// challenge limit applies).
-func (g *Gate) challenge(w http.ResponseWriter, r *http.Request) {
+// challenge answers a managed-mode post from client key with a new
+// challenge (per-address challenge limit applies).
+func (g *Gate) challenge(w http.ResponseWriter, r *http.Request, key string) {
 	ctx := r.Context()
-	key, _ := g.ip.Key(r)
 	if _, ok := g.allowKey(w, r, g.chLimit, key, "challenge"); !ok {
 		return
 	}
@@ -75,18 +76,18 @@ func (g *Gate) challenge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = &ChallengeRequiredError{Challenge: g.svc.IssuedJSON(iss)}
-	if r.Header.Get(WidgetHeader) != "" {
+	if r.Header.Get(widgetHeader) != "" {
 		writeCaptchaError(w, r, err) // the widget's protocol, whatever the host renders for plain posts
 		return
 	}
 	g.cfg.captchaErr(w, r, err)
 }
 
-// WidgetHeader marks the widget's own posts of a protected form (it submits
+// widgetHeader marks the widget's own posts of a protected form (it submits
 // with fetch in managed mode): a challenge is then always answered with
 // the JSON of ChallengeRequiredError, whatever WithCaptchaErrorHandler
 // renders for plain form posts.
-const WidgetHeader = "X-Tollgate"
+const widgetHeader = "X-Tollgate"
 
 // decide gathers the Signals of a post without a proof and runs Decide.
 func (g *Gate) decide(ctx context.Context, r *http.Request, p *post, ipd ratelimit.Decision) Decision {

@@ -171,7 +171,7 @@ func (g *Gate) Protect(h http.Handler, opts ...ProtectOption) http.Handler {
 		case Challenge:
 			release()
 			g.Observe(ctx, Event{Source: SourceGate, Type: EventChallenged, Reason: strings.Join(d.Reasons, ","), Decision: took})
-			g.challenge(w, r)
+			g.challenge(w, r, key)
 		case Deceive:
 			release()
 			g.recordSuspect(ctx, key, p.res)
@@ -183,7 +183,7 @@ func (g *Gate) Protect(h http.Handler, opts ...ProtectOption) http.Handler {
 			case pc.mode == ModeNever:
 				g.cfg.captchaErr(w, r, errDenied)
 			default:
-				g.challenge(w, r) // what a real Challenge answers, at once as it is
+				g.challenge(w, r, key) // what a real Challenge answers, at once as it is
 			}
 		}
 	}))

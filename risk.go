@@ -85,22 +85,25 @@ type Signals struct {
 	Work bool
 }
 
-// Reasons Decide gives, in Decision.Reasons.
+// Reasons Decide gives, in Decision.Reasons (see Decision).
 const (
-	RiskBot             = "bot"              // the behavior verdict is at or above the deceive verdict
-	RiskNoTelemetry     = "no_telemetry"     // no telemetry: JavaScript off, or a script
-	RiskSuspectVerdict  = "suspect_verdict"  // the behavior verdict is suspect
-	RiskUntyped         = "untyped"          // values set by script or inserted without keys
-	RiskSuspectNetwork  = "suspect_network"  // the network is in the suspects registry
-	RiskNetworkFailures = "network_failures" // many failed checks from the network
-	RiskAccountFailures = "account_failures" // many failed checks for the account
-	RiskBusyNetwork     = "busy_network"     // many posts from the network
-	RiskLoad            = "load"             // the load level is at or above RiskPolicy.ChallengeLevel
-	RiskNoWork          = "no_work"          // no valid proof of work
+	riskBot             = "bot"              // the behavior verdict is at or above the deceive verdict
+	riskNoTelemetry     = "no_telemetry"     // no telemetry: JavaScript off, or a script
+	riskSuspectVerdict  = "suspect_verdict"  // the behavior verdict is suspect
+	riskUntyped         = "untyped"          // values set by script or inserted without keys
+	riskSuspectNetwork  = "suspect_network"  // the network is in the suspects registry
+	riskNetworkFailures = "network_failures" // many failed checks from the network
+	riskAccountFailures = "account_failures" // many failed checks for the account
+	riskBusyNetwork     = "busy_network"     // many posts from the network
+	riskLoad            = "load"             // the load level is at or above RiskPolicy.ChallengeLevel
+	riskNoWork          = "no_work"          // no valid proof of work
 )
 
 // Decision is Decide's outcome with the reasons behind it, strongest
-// first (empty for Pass).
+// first (empty for Pass): "bot", "no_telemetry", "suspect_verdict",
+// "untyped", "suspect_network", "network_failures", "account_failures",
+// "busy_network", "load", "no_work" (one per Signals field that fired).
+// They are stable strings, reported in the tollgate.challenged event.
 type Decision struct {
 	Outcome Outcome
 	Reasons []string
@@ -135,7 +138,7 @@ type RiskPolicy struct {
 func Decide(s Signals, p RiskPolicy) Decision {
 	p = p.withDefaults()
 	if s.Telemetry && s.Verdict >= p.DeceiveAt {
-		return Decision{Outcome: Deceive, Reasons: []string{RiskBot}}
+		return Decision{Outcome: Deceive, Reasons: []string{riskBot}}
 	}
 	var reasons []string
 	add := func(on bool, reason string) {
@@ -143,15 +146,15 @@ func Decide(s Signals, p RiskPolicy) Decision {
 			reasons = append(reasons, reason)
 		}
 	}
-	add(!s.Telemetry, RiskNoTelemetry)
-	add(s.Telemetry && s.Verdict >= behavior.VerdictSuspect, RiskSuspectVerdict)
-	add(s.Telemetry && s.Untyped, RiskUntyped)
-	add(s.Suspect, RiskSuspectNetwork)
-	add(s.NetworkFailures, RiskNetworkFailures)
-	add(s.AccountFailures, RiskAccountFailures)
-	add(s.BusyNetwork, RiskBusyNetwork)
-	add(s.Level >= p.ChallengeLevel, RiskLoad)
-	add(!s.Work, RiskNoWork)
+	add(!s.Telemetry, riskNoTelemetry)
+	add(s.Telemetry && s.Verdict >= behavior.VerdictSuspect, riskSuspectVerdict)
+	add(s.Telemetry && s.Untyped, riskUntyped)
+	add(s.Suspect, riskSuspectNetwork)
+	add(s.NetworkFailures, riskNetworkFailures)
+	add(s.AccountFailures, riskAccountFailures)
+	add(s.BusyNetwork, riskBusyNetwork)
+	add(s.Level >= p.ChallengeLevel, riskLoad)
+	add(!s.Work, riskNoWork)
 	if len(reasons) > 0 {
 		return Decision{Outcome: Challenge, Reasons: reasons}
 	}

@@ -22,21 +22,21 @@ func TestDecide(t *testing.T) {
 		want Decision
 	}{
 		{"person", person, Decision{Outcome: Pass}},
-		{"bot verdict", with(func(s *Signals) { s.Verdict = behavior.VerdictBot }), Decision{Deceive, []string{RiskBot}}},
+		{"bot verdict", with(func(s *Signals) { s.Verdict = behavior.VerdictBot }), Decision{Deceive, []string{riskBot}}},
 		{"bot verdict beats every other signal", with(func(s *Signals) { s.Verdict, s.Work, s.Suspect = behavior.VerdictBot, false, true }),
-			Decision{Deceive, []string{RiskBot}}},
+			Decision{Deceive, []string{riskBot}}},
 		// Missing telemetry alone is never deceived: JavaScript may be off.
 		{"no telemetry", with(func(s *Signals) { s.Telemetry, s.Verdict, s.Work = false, behavior.VerdictBot, false }),
-			Decision{Challenge, []string{RiskNoTelemetry, RiskNoWork}}},
-		{"suspect verdict", with(func(s *Signals) { s.Verdict = behavior.VerdictSuspect }), Decision{Challenge, []string{RiskSuspectVerdict}}},
-		{"untyped fill", with(func(s *Signals) { s.Untyped = true }), Decision{Challenge, []string{RiskUntyped}}},
-		{"suspect network", with(func(s *Signals) { s.Suspect = true }), Decision{Challenge, []string{RiskSuspectNetwork}}},
-		{"network failures", with(func(s *Signals) { s.NetworkFailures = true }), Decision{Challenge, []string{RiskNetworkFailures}}},
-		{"account failures", with(func(s *Signals) { s.AccountFailures = true }), Decision{Challenge, []string{RiskAccountFailures}}},
-		{"busy network", with(func(s *Signals) { s.BusyNetwork = true }), Decision{Challenge, []string{RiskBusyNetwork}}},
+			Decision{Challenge, []string{riskNoTelemetry, riskNoWork}}},
+		{"suspect verdict", with(func(s *Signals) { s.Verdict = behavior.VerdictSuspect }), Decision{Challenge, []string{riskSuspectVerdict}}},
+		{"untyped fill", with(func(s *Signals) { s.Untyped = true }), Decision{Challenge, []string{riskUntyped}}},
+		{"suspect network", with(func(s *Signals) { s.Suspect = true }), Decision{Challenge, []string{riskSuspectNetwork}}},
+		{"network failures", with(func(s *Signals) { s.NetworkFailures = true }), Decision{Challenge, []string{riskNetworkFailures}}},
+		{"account failures", with(func(s *Signals) { s.AccountFailures = true }), Decision{Challenge, []string{riskAccountFailures}}},
+		{"busy network", with(func(s *Signals) { s.BusyNetwork = true }), Decision{Challenge, []string{riskBusyNetwork}}},
 		{"high load", with(func(s *Signals) { s.Level = ratelimit.LevelHigh }), Decision{Outcome: Pass}},
-		{"critical load", with(func(s *Signals) { s.Level = ratelimit.LevelCritical }), Decision{Challenge, []string{RiskLoad}}},
-		{"no work", with(func(s *Signals) { s.Work = false }), Decision{Challenge, []string{RiskNoWork}}},
+		{"critical load", with(func(s *Signals) { s.Level = ratelimit.LevelCritical }), Decision{Challenge, []string{riskLoad}}},
+		{"no work", with(func(s *Signals) { s.Work = false }), Decision{Challenge, []string{riskNoWork}}},
 	}
 	for _, tt := range tests {
 		if got := Decide(tt.s, p); !reflect.DeepEqual(got, tt.want) {
