@@ -21,7 +21,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -42,13 +41,8 @@ const (
 
 func widgetChromium(t *testing.T) string {
 	t.Helper()
-	for _, p := range []string{os.Getenv("TOLLGATE_CHROMIUM"), "chromium", "/usr/bin/chromium", "chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
+	if path, err := webdriver.ChromiumPath(); err == nil {
+		return path
 	}
 	if os.Getenv("TOLLGATE_REQUIRE_INTEGRATION") != "" {
 		t.Fatal("chromium not found and TOLLGATE_REQUIRE_INTEGRATION is set")

@@ -3,13 +3,11 @@ package pow
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -198,18 +196,8 @@ func expectedTimes(rate float64) string {
 	return strings.Join(s, ", ")
 }
 
-// chromiumPath is the Chromium to drive: $TOLLGATE_CHROMIUM or one on PATH.
-func chromiumPath() (string, error) {
-	for _, p := range []string{os.Getenv("TOLLGATE_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
-		if p == "" {
-			continue
-		}
-		if path, err := exec.LookPath(p); err == nil {
-			return path, nil
-		}
-	}
-	return "", errors.New("chromium not installed")
-}
+// chromiumPath is the Chromium to drive.
+func chromiumPath() (string, error) { return webdriver.ChromiumPath() }
 
 func chromiumInstalled() error {
 	_, err := chromiumPath()

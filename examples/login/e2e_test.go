@@ -16,12 +16,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/tollgate/tollgate/internal/webdriver"
 	"log/slog"
 	"math"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,13 +39,8 @@ import (
 // TOLLGATE_REQUIRE_INTEGRATION set) when there is none.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
-	for _, p := range []string{os.Getenv("TOLLGATE_CHROMIUM"), "chromium", "/usr/bin/chromium", "chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
+	if path, err := webdriver.ChromiumPath(); err == nil {
+		return path
 	}
 	if os.Getenv("TOLLGATE_REQUIRE_INTEGRATION") != "" {
 		t.Fatalf("chromium not found and TOLLGATE_REQUIRE_INTEGRATION is set: apt-get install -y chromium")

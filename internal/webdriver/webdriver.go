@@ -94,3 +94,12 @@ func Click(x0, y0, x, y float64, steps, ms int) Source {
 		map[string]any{"type": "pointerUp", "button": 0})
 	return Source{"type": "pointer", "id": "mouse", "parameters": map[string]any{"pointerType": "mouse"}, "actions": acts}
 }
+
+// ChromiumPath returns the Chromium to drive: $TOLLGATE_CHROMIUM when set,
+// else the first of chromium, chromium-browser and google-chrome on PATH.
+func ChromiumPath() (string, error) {
+	if p := os.Getenv("TOLLGATE_CHROMIUM"); p != "" {
+		return exec.LookPath(p)
+	}
+	return lookFirst("chromium", "chromium-browser", "google-chrome")
+}

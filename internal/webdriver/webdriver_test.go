@@ -2,6 +2,7 @@ package webdriver
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -48,5 +49,16 @@ func TestLookFirst(t *testing.T) {
 	}
 	if p, err := lookFirst("sh"); err != nil || p == "" {
 		t.Errorf("lookFirst(sh) = %q, %v; want a path", p, err)
+	}
+}
+
+func TestChromiumPathFromEnv(t *testing.T) {
+	t.Setenv("TOLLGATE_CHROMIUM", "sh")
+	if p, err := ChromiumPath(); err != nil || !strings.HasSuffix(p, "/sh") {
+		t.Errorf("ChromiumPath() with TOLLGATE_CHROMIUM=sh = %q, %v; want the path of sh", p, err)
+	}
+	t.Setenv("TOLLGATE_CHROMIUM", "no-such-browser-here")
+	if p, err := ChromiumPath(); err == nil {
+		t.Errorf("ChromiumPath() with a missing TOLLGATE_CHROMIUM = %q, want an error", p)
 	}
 }
