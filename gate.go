@@ -331,19 +331,13 @@ func (g *Gate) Observe(ctx context.Context, e Event) {
 		res := e.Behavior.Result
 		g.recent.add(VerdictRecord{
 			Time: e.Time, Request: e.Request, Key: e.Behavior.Key, Verdict: res.Verdict, Score: res.Score,
-			Reasons: append([]behavior.Reason(nil), res.Reasons...), Deceived: g.deceives(res),
+			Reasons: append([]behavior.Reason(nil), res.Reasons...), Deceived: res.Deceives(g.cfg.deceiveAt),
 		})
 	}
 	for _, h := range g.cfg.hooks {
 		h(ctx, e)
 	}
 	g.logHook(ctx, e)
-}
-
-// deceives reports whether Protect deceives a post scored res: positive
-// bot evidence only, never missing telemetry alone.
-func (g *Gate) deceives(res behavior.Result) bool {
-	return res.Verdict >= g.cfg.deceiveAt && !res.Has(behavior.ReasonNoTelemetry)
 }
 
 // Close stops the background work of the parts the Gate built (the

@@ -202,7 +202,7 @@ type post struct {
 // captcha.Service.Check.
 func (g *Gate) checkProof(w http.ResponseWriter, r *http.Request, h http.Handler, p *post, release func()) {
 	ctx := r.Context()
-	if g.deceives(p.res) && !g.cfg.noBehavior {
+	if p.res.Deceives(g.cfg.deceiveAt) {
 		g.recordSuspect(ctx, p.key, p.res)
 		g.noteFailure(ctx, p)
 		err := g.svc.Fail(ctx, p.proof, p.action)

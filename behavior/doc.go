@@ -18,7 +18,8 @@
 //     behind it;
 //   - answering bots: Guard, a middleware that scores form posts and answers
 //     bots with a decoy after a random 3–5 s delay without calling the
-//     protected handler (Deceive for hosts that score themselves), and a
+//     protected handler (Deceive for hosts that score themselves; a post
+//     with no telemetry at all is never deceived, see Result.Deceives), and a
 //     Suspects registry (NewMemorySuspects; package redisstore has a Redis
 //     one) recording flagged clients.
 //

@@ -91,14 +91,22 @@ func ExampleGuard() {
 	)
 	mux.Handle("POST /login", guard(login))
 
-	// A bot posting the form without running the page's script.
-	r := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{"user": {"alice"}, "pass": {"123456"}}.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	w := httptest.NewRecorder()
-	mux.ServeHTTP(w, r)
-	fmt.Print(w.Code, " ", w.Body.String())
+	// A bot posting the form with telemetry no browser sends: deceived.
+	// (A post with no telemetry at all reaches the handler as a bot, to be
+	// asked for a CAPTCHA: JavaScript may be off.)
+	for _, form := range []url.Values{
+		{"user": {"alice"}, "pass": {"123456"}, behavior.DefaultField: {`{"v":2,"forged":true}`}},
+		{"user": {"alice"}, "pass": {"123456"}},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, r)
+		fmt.Println(w.Code, strings.TrimSpace(w.Body.String()))
+	}
 	// Output:
 	// 401 wrong user name or password
+	// 200 checked password of a bot
 }
 
 func ExampleNewMemorySuspects() {

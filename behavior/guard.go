@@ -250,13 +250,15 @@ func ResultFromContext(ctx context.Context) (Result, bool) {
 // the form: the handler finds it in r.PostForm), reports EventVerdict, and
 // then:
 //   - at or above the deceive verdict (default VerdictBot, see
-//     WithDeceiveAt): records the key in Suspects (WithSuspects), waits a
+//     WithDeceiveAt), on posted telemetry (Result.Deceives: a post with no
+//     telemetry at all is never deceived, since a person with JavaScript
+//     off sends none): records the key in Suspects (WithSuspects), waits a
 //     random delay (default 3–5 s) parked on a timer and the request
 //     context, and serves the decoy (WithDecoy); the protected handler is
 //     not called;
 //   - otherwise: calls next with the Result in the request context (see
-//     ResultFromContext), so the handler can, say, ask a suspect for a
-//     CAPTCHA.
+//     ResultFromContext), so the handler can, say, ask a suspect, or a
+//     post without telemetry, for a CAPTCHA.
 //
 // GET and HEAD go to next untouched. A request whose URL query or body
 // cannot be parsed, or whose body is not a form (see ScoreRequest), is
@@ -288,7 +290,7 @@ func Guard(s *Scorer, opts ...GuardOption) func(http.Handler) http.Handler {
 				return
 			}
 			c.emit(ctx, Event{Type: EventVerdict, Key: key, Result: res})
-			if res.Verdict >= c.deceiveAt {
+			if res.Deceives(c.deceiveAt) {
 				if c.suspects != nil && key != "" {
 					reason := ""
 					if len(res.Reasons) > 0 {

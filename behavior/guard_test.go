@@ -103,7 +103,7 @@ func TestGuardDeceivesBots(t *testing.T) {
 		behavior.WithDecoy(decoy), behavior.WithClock(clk), behavior.WithRandom(func() float64 { return 0.25 }),
 		behavior.WithEventHook(log.hook), behavior.WithSuspects(reg))(next)
 
-	r := formPost(t, url.Values{"user": {"mallory"}, "pass": {"x"}}) // no telemetry
+	r := formPost(t, url.Values{"user": {"mallory"}, "pass": {"x"}, behavior.DefaultField: {"{"}}) // forged telemetry
 	r.RemoteAddr = "203.0.113.9:4711"
 	w := httptest.NewRecorder()
 	done := make(chan struct{})
@@ -128,8 +128,8 @@ func TestGuardDeceivesBots(t *testing.T) {
 		t.Errorf("protected handler called %d times, want 0", n)
 	}
 	s, ok, err := reg.Lookup(context.Background(), "203.0.113.9", clk.now)
-	if err != nil || !ok || s.Count != 1 || s.LastReason != behavior.ReasonNoTelemetry || !s.LastSeen.Equal(clk.now) {
-		t.Errorf("suspects Lookup = %+v, %v, %v; want count 1, reason no_telemetry, seen now", s, ok, err)
+	if err != nil || !ok || s.Count != 1 || s.LastReason != behavior.ReasonMalformed || !s.LastSeen.Equal(clk.now) {
+		t.Errorf("suspects Lookup = %+v, %v, %v; want count 1, reason malformed, seen now", s, ok, err)
 	}
 	if got := log.types(); strings.Join(got, ",") != behavior.EventVerdict+","+behavior.EventDeceived {
 		t.Errorf("events = %v, want verdict then deceived", got)
@@ -190,7 +190,7 @@ func TestGuardCanceledDuringDelay(t *testing.T) {
 	next := &protected{}
 	h := behavior.Guard(behavior.NewScorer(), behavior.WithClock(clk), behavior.WithEventHook(log.hook))(next)
 	ctx, cancel := context.WithCancel(context.Background())
-	r := formPost(t, url.Values{"user": {"x"}}).WithContext(ctx)
+	r := formPost(t, url.Values{"user": {"x"}, behavior.DefaultField: {"{"}}).WithContext(ctx)
 	w := httptest.NewRecorder()
 	done := make(chan struct{})
 	go func() { h.ServeHTTP(w, r); close(done) }()
@@ -226,12 +226,15 @@ func TestGuardOptions(t *testing.T) {
 	t.Run("deceive suspects", func(t *testing.T) {
 		clk := newFakeClock()
 		next := &protected{}
-		s := behavior.NewScorer(behavior.WithWeight(behavior.ReasonNoTelemetry, 0.6))
+		s := behavior.NewScorer(behavior.WithWeight(behavior.ReasonMalformed, 0.6))
 		h := behavior.Guard(s, behavior.WithClock(clk), behavior.WithDeceiveAt(behavior.VerdictSuspect),
 			behavior.WithDelay(time.Second, time.Second))(next)
 		w := httptest.NewRecorder()
 		done := make(chan struct{})
-		go func() { h.ServeHTTP(w, formPost(t, url.Values{"user": {"x"}})); close(done) }()
+		go func() {
+			h.ServeHTTP(w, formPost(t, url.Values{"user": {"x"}, behavior.DefaultField: {"{"}}))
+			close(done)
+		}()
 		ft := clk.nextTimer(t)
 		if ft.d != time.Second {
 			t.Errorf("delay = %v, want 1s", ft.d)
@@ -248,7 +251,7 @@ func TestGuardOptions(t *testing.T) {
 		h := behavior.Guard(behavior.NewScorer(), behavior.WithClock(clk), behavior.WithEventHook(log.hook),
 			behavior.WithSuspects(failingSuspects{}),
 			behavior.WithKeyFunc(func(r *http.Request) string { return r.Header.Get("X-Client") }))(&protected{})
-		r := formPost(t, url.Values{"user": {"x"}})
+		r := formPost(t, url.Values{"user": {"x"}, behavior.DefaultField: {"{"}})
 		r.Header.Set("X-Client", "c1")
 		done := make(chan struct{})
 		go func() { h.ServeHTTP(httptest.NewRecorder(), r); close(done) }()
@@ -325,5 +328,23 @@ func TestRemoteHost(t *testing.T) {
 		if got := behavior.RemoteHost(r); got != tc.want {
 			t.Errorf("RemoteHost(%q) = %q, want %q", tc.addr, got, tc.want)
 		}
+	}
+}
+
+// TestGuardNeverDeceivesMissingTelemetry: a post with no telemetry (a
+// person with JavaScript off) scores bot but reaches the handler, with
+// the Result in its context, to be asked for a CAPTCHA; never the decoy.
+func TestGuardNeverDeceivesMissingTelemetry(t *testing.T) {
+	var got behavior.Result
+	h := behavior.Guard(behavior.NewScorer(), behavior.WithDelay(0, 0))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, _ = behavior.ResultFromContext(r.Context())
+	}))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, formPost(t, url.Values{"user": {"kim"}, "pass": {"x"}}))
+	if got.Verdict != behavior.VerdictBot || !got.Has(behavior.ReasonNoTelemetry) {
+		t.Fatalf("handler saw %+v (status %d), want the bot verdict for no_telemetry, not the decoy", got, w.Code)
+	}
+	if got.Deceives(behavior.VerdictBot) {
+		t.Error("Result.Deceives(bot) = true for missing telemetry alone, want false")
 	}
 }

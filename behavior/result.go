@@ -73,6 +73,15 @@ type Result struct {
 	Reasons []Reason `json:"reasons"`
 }
 
+// Deceives reports whether a post scored r is deceived when deception
+// starts at verdict at: its verdict is at or above at and rests on posted
+// telemetry. Missing telemetry alone (ReasonNoTelemetry) is never
+// deceived: a person with JavaScript off posts none, and must be asked for
+// a challenge instead.
+func (r Result) Deceives(at Verdict) bool {
+	return r.Verdict >= at && !r.Has(ReasonNoTelemetry)
+}
+
 // Has reports whether the result has a reason with the code.
 func (r Result) Has(code string) bool {
 	for _, x := range r.Reasons {

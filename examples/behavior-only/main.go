@@ -47,6 +47,12 @@ func newHandler(logger *slog.Logger, suspects behavior.Suspects, minDelay, maxDe
 	})
 	mux.Handle("POST /signup", guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		res, _ := behavior.ResultFromContext(r.Context())
+		if res.Has(behavior.ReasonNoTelemetry) {
+			// Never deceived (JavaScript may be off), and with no CAPTCHA
+			// here to ask for: say what is needed.
+			http.Error(w, "Please turn JavaScript on to sign up.", http.StatusBadRequest)
+			return
+		}
 		logger.Info("signup.created", "email", r.PostFormValue("email"), "verdict", res.Verdict.String())
 		thanks(w, r)
 	})))

@@ -28,13 +28,24 @@ func TestBehaviorOnly(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Type"), "javascript") {
 		t.Fatalf("collector = %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
-	// A script posting the form directly gets the same "thanks", but no
-	// account is created and the client becomes a suspect.
-	res, err = http.PostForm(ts.URL+"/signup", url.Values{"email": {"bot@example.com"}, "name": {"Bot"}})
+	// A post with no telemetry (a script, or JavaScript off) is told what
+	// is needed and creates nothing; it is not deceived.
+	res, err = http.PostForm(ts.URL+"/signup", url.Values{"email": {"nojs@example.com"}, "name": {"No JS"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "JavaScript") {
+		t.Fatalf("post without telemetry got %d %q", res.StatusCode, b)
+	}
+	// A script posting forged telemetry gets the same "thanks", but no
+	// account is created and the client becomes a suspect.
+	res, err = http.PostForm(ts.URL+"/signup", url.Values{"email": {"bot@example.com"}, "name": {"Bot"}, behavior.DefaultField: {`{"v":2,"forged":true}`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(res.Body)
 	res.Body.Close()
 	if res.StatusCode != 200 || !strings.Contains(string(b), "Thanks") {
 		t.Fatalf("bot got %d %q", res.StatusCode, b)
